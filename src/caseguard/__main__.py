@@ -1,0 +1,3 @@
+from caseguard.cli import main
+
+main()

@@ -1,0 +1,181 @@
+"""Reading one cell: the value rules of the bundle spec.
+
+Each reader returns the typed value, or raises ``ValueProblem`` with a reason a
+person can act on. Reasons never repeat the cell's contents beyond a short
+excerpt of non-free-text columns (ids, dates, vocabulary words).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from caseguard.bundle.schema import Column, Kind
+
+LONDON = ZoneInfo("Europe/London")
+UTC = dt.UTC
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+
+Cell = object  # str from text layouts; typed scalars from Parquet, Excel and JSON
+
+
+class ValueProblem(ValueError):
+    """A cell that breaks the contract; ``reason`` is shown to the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_empty(value: Cell) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    return isinstance(value, float) and value != value  # NaN from a spreadsheet
+
+
+def read_id(value: Cell) -> str:
+    if isinstance(value, bool):
+        raise ValueProblem("an identifier must be text or a whole number, not true/false")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem(f"identifier {value!r} is not a whole number or text")
+        return str(int(value))
+    text = str(value).strip()
+    return text
+
+
+def read_text(value: Cell) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _to_utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def read_timestamp(value: Cell) -> dt.datetime:
+    """A timestamp as naive UTC. No offset means Europe/London; a date is start of day."""
+    if isinstance(value, dt.datetime):
+        return _to_utc(value)
+    if isinstance(value, dt.date):
+        return _to_utc(dt.datetime(value.year, value.month, value.day))
+    text = str(value).strip()
+    return _parse_timestamp(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> dt.date:
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
+def _parse_timestamp(text: str) -> dt.datetime:
+    if len(text) == 10:
+        try:
+            day = _parse_date_text(text)
+        except ValueError:
+            raise _bad_timestamp(text) from None
+        return _to_utc(dt.datetime(day.year, day.month, day.day))
+    if len(text) < 16 or text[4] != "-" or text[7] != "-" or text[10] not in "T t":
+        raise _bad_timestamp(text)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise _bad_timestamp(text) from None
+    return _to_utc(moment)
+
+
+def _bad_timestamp(text: str) -> ValueProblem:
+    return ValueProblem(
+        f"{excerpt(text)!r} is not an ISO 8601 timestamp (expected e.g. 2024-03-05T14:20)"
+    )
+
+
+def read_date(value: Cell) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second) != (0, 0, 0):
+            raise ValueProblem("a date of birth must be a date, not a date and time")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return _parse_date_text(text)
+    except ValueError:
+        raise ValueProblem(
+            f"{excerpt(text)!r} is not an ISO 8601 date (expected e.g. 2009-07-21)"
+        ) from None
+
+
+def read_bool(value: Cell) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueProblem(
+        f"{excerpt(text)!r} is not a yes/no value (use true/false, yes/no, y/n, 1/0)"
+    )
+
+
+def normalise_word(value: Cell) -> str:
+    """Vocabulary words: case-insensitive; spaces and hyphens read as underscores."""
+    return "_".join(str(value).strip().lower().replace("-", " ").split())
+
+
+def vocab_reader(column: Column) -> Callable[[Cell], str]:
+    allowed = frozenset(column.vocab)
+    listing = ", ".join(column.vocab)
+
+    def read(value: Cell) -> str:
+        word = normalise_word(value)
+        if word not in allowed:
+            raise ValueProblem(f"{excerpt(value)!r} is not one of: {listing}")
+        return word
+
+    return read
+
+
+_READERS: dict[Kind, Callable[[Cell], object]] = {
+    Kind.ID: read_id,
+    Kind.TEXT: read_text,
+    Kind.TIMESTAMP: read_timestamp,
+    Kind.DATE: read_date,
+    Kind.BOOL: read_bool,
+}
+
+
+def reader_for(column: Column) -> Callable[[Cell], object]:
+    if column.kind is Kind.VOCAB:
+        return vocab_reader(column)
+    return _READERS[column.kind]
+
+
+def to_text(value: object) -> str | None:
+    """The canonical text form of a typed value (for hashing, CSV and JSON output)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds") + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

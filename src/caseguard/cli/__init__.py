@@ -1,0 +1,60 @@
+"""The ``caseguard`` command line: thin commands over the library.
+
+Each command module registers its commands on ``main``; this module owns the one
+place where a ``CaseguardError`` becomes a message and an exit code.
+Exit codes: 0 clean, 1 findings or rejected rows, 2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+
+from caseguard import __version__
+from caseguard.errors import CaseguardError
+
+err_console = Console(stderr=True)
+
+# Modules that register commands. Each owns one capability's commands.
+COMMAND_MODULES = (
+    "caseguard.cli.bundle_cmds",
+    "caseguard.cli.language_cmds",
+    "caseguard.cli.audit_cmds",
+    "caseguard.cli.report_cmds",
+)
+
+
+class Group(click.Group):
+    """Turns every ``CaseguardError`` into one plain line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CaseguardError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            sys.exit(130)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="caseguard")
+def main() -> None:
+    """Quality assurance for police investigations into child exploitation and missing children."""
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a capability not built yet
+            if exc.name != name:
+                raise
+
+
+_register()
