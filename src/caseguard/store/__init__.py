@@ -1,0 +1,72 @@
+"""The store: SQLite by default, PostgreSQL for a team; one layer over both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from caseguard.bundle.layouts import Bundle
+from caseguard.bundle.validate import Outcome
+from caseguard.errors import StoreError
+from caseguard.store import migrate
+from caseguard.store.engine import create_engine, resolve_url, safe_url
+from caseguard.store.load import LoadResult, load_bundle
+from caseguard.store.tables import BUNDLE_TABLES, metadata
+
+__all__ = ["BUNDLE_TABLES", "LoadResult", "Store", "metadata", "resolve_url"]
+
+
+class Store:
+    """An opened, migrated store."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str | None = None, *, migrate_now: bool = True) -> Store:
+        url = resolve_url(db)
+        engine = create_engine(url)
+        try:
+            with engine.connect():
+                pass
+            if migrate_now:
+                migrate.upgrade(engine)
+        except sa.exc.OperationalError as exc:
+            engine.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+            raise StoreError(f"cannot open the store {safe_url(url)}: {reason}") from None
+        except sa.exc.SQLAlchemyError as exc:
+            engine.dispose()
+            raise StoreError(
+                f"cannot open the store {safe_url(url)} ({type(exc).__name__})"
+            ) from None
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        return safe_url(self.engine.url.render_as_string(hide_password=False))
+
+    def load(self, bundle: Bundle, progress: Callable[[Outcome], None] | None = None) -> LoadResult:
+        try:
+            return load_bundle(self.engine, bundle, progress)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(
+                f"the load was rolled back: the database refused a write ({type(exc).__name__})"
+            ) from None
+
+    def row_counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for name, t in BUNDLE_TABLES.items()
+            }
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,63 @@
+"""Open a store from a URL or a file path: SQLite by default, PostgreSQL for a team."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from caseguard.errors import StoreError
+
+DEFAULT_DB = "caseguard.db"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``None`` → ``$CASEGUARD_DB`` or ``caseguard.db``; a path → SQLite; ``postgresql://`` → psycopg 3."""
+    value = db or os.environ.get("CASEGUARD_DB") or DEFAULT_DB
+    if "://" not in value:
+        return f"sqlite:///{Path(value)}"
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def create_engine(url: str) -> sa.Engine:
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise StoreError(f"not a database URL: {safe_url(url)}") from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            parent = Path(parsed.database).parent
+            if not parent.exists():
+                raise StoreError(f"the folder for the SQLite file does not exist: {parent}")
+    elif parsed.get_backend_name() != "postgresql":
+        raise StoreError(
+            f"unsupported database {parsed.get_backend_name()!r}: use a SQLite file or postgresql://"
+        )
+    try:
+        engine = sa.create_engine(url, **kwargs)
+    except Exception as exc:
+        raise StoreError(f"cannot use {safe_url(url)} ({type(exc).__name__})") from None
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
