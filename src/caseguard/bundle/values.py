@@ -44,6 +44,9 @@ def is_empty(value: Cell) -> bool:
     return isinstance(value, float) and value != value  # NaN from a spreadsheet
 
 
+NUL_REASON = "contains a NUL character (byte 0), which cannot be stored: remove it"
+
+
 def read_id(value: Cell) -> str:
     if isinstance(value, bool):
         raise ValueProblem("an identifier must be text or a whole number, not true/false")
@@ -52,11 +55,16 @@ def read_id(value: Cell) -> str:
             raise ValueProblem(f"identifier {value!r} is not a whole number or text")
         return str(int(value))
     text = str(value).strip()
+    if "\x00" in text:
+        raise ValueProblem(NUL_REASON)
     return text
 
 
 def read_text(value: Cell) -> str:
-    return value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else str(value)
+    if "\x00" in text:
+        raise ValueProblem(NUL_REASON)
+    return text
 
 
 def _to_utc(moment: dt.datetime) -> dt.datetime:

@@ -22,6 +22,7 @@ err_console = Console(stderr=True)
 # Modules that register commands. Each owns one capability's commands.
 COMMAND_MODULES = (
     "caseguard.cli.bundle_cmds",
+    "caseguard.cli.demo_cmds",
     "caseguard.cli.language_cmds",
     "caseguard.cli.audit_cmds",
     "caseguard.cli.report_cmds",

@@ -1,0 +1,61 @@
+"""Progress bars for long work (on stderr, so stdout stays clean for JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from caseguard.bundle.validate import Outcome
+
+console = Console(stderr=True)
+
+
+@contextmanager
+def row_progress(label: str) -> Iterator[Callable[[Outcome], None]]:
+    """A spinner counting rows read per table; yields the per-row callback."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        pending = 0
+        current = ""
+
+        def tick(outcome: Outcome) -> None:
+            nonlocal pending, current
+            pending += 1
+            if outcome.table != current or pending >= 5000:
+                current = outcome.table
+                bar.update(task, advance=pending, description=f"{label}: {current}")
+                pending = 0
+
+        yield tick
+
+
+@contextmanager
+def count_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar towards a known total; yields ``advance(n)``."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.update(task, advance=n)
