@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from caseguard import __version__
 from caseguard.errors import CaseguardError
@@ -36,7 +37,9 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except CaseguardError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             err_console.print("interrupted")

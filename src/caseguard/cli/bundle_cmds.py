@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from caseguard.bundle import ValidationReport, open_bundle, validate_bundle
@@ -66,7 +67,9 @@ def _print_report(report: ValidationReport) -> None:
         out.print(f"[dim]{name}: unknown columns kept: {', '.join(columns)}[/]")
     for e in report.errors[:SHOWN_ERRORS]:
         where = f"{e.table} row {e.row}" + (f", {e.column}" if e.column else "")
-        out.print(f"[red]rejected[/] {where}: {e.reason}", highlight=False)
+        out.print(
+            f"[red]rejected[/] {escape(where)}: {escape(e.reason)}", highlight=False, soft_wrap=True
+        )
     if len(report.errors) > SHOWN_ERRORS:
         rest = len(report.errors) - SHOWN_ERRORS
         out.print(f"… and {rest:,} more problems (use --format json to list them all)")
