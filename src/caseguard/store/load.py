@@ -56,8 +56,9 @@ def _json(value: Any) -> str:
 
 
 def row_hash(spec: Table | None, values: dict[str, Any], extra: dict[str, Any]) -> str:
+    """A content hash of a row's typed values (the same whatever layout it came from)."""
     names = spec.names if spec else ()
-    payload = _json([[to_text(values.get(n)) for n in names], extra])
+    payload = repr((tuple(values.get(n) for n in names), sorted(extra.items(), key=str)))
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
