@@ -1,0 +1,134 @@
+"""Chart specifications (Vega-Lite via Altair), rendered offline to SVG.
+
+Each function takes plain rows (lists of dicts) and returns a chart; ``to_svg``
+renders it with vl-convert, which needs no browser and no network. Charts are
+always shown next to the table they draw, which is their text alternative.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+Rows = list[dict[str, Any]]
+
+GRADE_COLOURS = {
+    "Good": "#2e7d32",
+    "Requires improvement": "#f9a825",
+    "Inadequate": "#c62828",
+}
+INK = "#1b1b1b"
+BAR = "#1d4f91"
+FONT = "DejaVu Sans"
+
+
+def _base(rows: Rows, width: int = 520, height: int | None = None) -> alt.Chart:
+    chart = alt.Chart(alt.Data(values=rows)).properties(width=width)
+    return chart.properties(height=height) if height else chart
+
+
+def grade_bars(rows: Rows) -> alt.LayerChart:
+    """Headline grades: percentage of cases, with the 95% interval as an error bar."""
+    order = list(GRADE_COLOURS)
+    base = _base(rows, 460, 130)
+    y = alt.Y("label:N", sort=order, title=None)
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "pct:Q",
+            title="% of cases (with 95% confidence interval)",
+            scale=alt.Scale(domain=[0, 100]),
+        ),
+        y=y,
+        color=alt.Color(
+            "label:N",
+            scale=alt.Scale(domain=order, range=list(GRADE_COLOURS.values())),
+            legend=None,
+        ),
+    )
+    errors = base.mark_rule(color=INK, strokeWidth=1.5).encode(x="low:Q", x2="high:Q", y=y)
+    text = base.mark_text(align="left", dx=4, dy=-8, color=INK, fontSize=11).encode(
+        x="high:Q", y=y, text=alt.Text("pct:Q", format=".1f")
+    )
+    return alt.layer(bars, errors, text)
+
+
+def rule_bars(rows: Rows) -> alt.LayerChart:
+    """Each rule's failure rate with its 95% interval, most-failed first."""
+    order = [r["rule"] for r in rows]
+    base = _base(rows, 420, max(60, 18 * len(rows)))
+    y = alt.Y("rule:N", sort=order, title=None)
+    bars = base.mark_bar(color=BAR).encode(
+        x=alt.X("pct:Q", title="% of applicable cases failing", scale=alt.Scale(domain=[0, 100])),
+        y=y,
+    )
+    errors = base.mark_rule(color=INK).encode(x="low:Q", x2="high:Q", y=y)
+    return alt.layer(bars, errors)
+
+
+def stacked_grades(rows: Rows, field: str, title: str) -> alt.Chart:
+    """Share of each grade within each group (category, team or area)."""
+    order = list(GRADE_COLOURS)
+    groups = sorted({r[field] for r in rows})
+    return (
+        _base(rows, 420, max(60, 20 * len(groups)))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "count:Q", stack="normalize", title="share of cases", axis=alt.Axis(format="%")
+            ),
+            y=alt.Y(f"{field}:N", title=title, sort=groups),
+            color=alt.Color(
+                "grade:N",
+                scale=alt.Scale(domain=order, range=list(GRADE_COLOURS.values())),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            order=alt.Order("rank:Q"),
+        )
+    )
+
+
+def histogram(rows: Rows, x_title: str, y_title: str = "cases") -> alt.Chart:
+    """Counts per bin, bins in the order given (``bin`` and ``count`` keys)."""
+    order = [r["bin"] for r in rows]
+    return (
+        _base(rows, 460, 180)
+        .mark_bar(color=BAR)
+        .encode(
+            x=alt.X("bin:N", sort=order, title=x_title, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=y_title),
+        )
+    )
+
+
+def count_bars(rows: Rows, label: str, x_title: str) -> alt.Chart:
+    """Horizontal bars of counts (``label`` and ``count`` keys), in the order given."""
+    order = [r[label] for r in rows]
+    return (
+        _base(rows, 380, max(60, 18 * len(rows)))
+        .mark_bar(color=BAR)
+        .encode(x=alt.X("count:Q", title=x_title), y=alt.Y(f"{label}:N", sort=order, title=None))
+    )
+
+
+def change_points(rows: Rows) -> alt.LayerChart:
+    """Change in proportion (percentage points) with 95% intervals, for re-inspection."""
+    order = [r["name"] for r in rows]
+    base = _base(rows, 420, max(60, 18 * len(rows)))
+    y = alt.Y("name:N", sort=order, title=None)
+    rule = base.mark_rule(color=INK).encode(
+        x=alt.X("low:Q", title="change (percentage points, 95% CI)"), x2="high:Q", y=y
+    )
+    point = base.mark_point(filled=True, color=BAR, size=50).encode(x="diff:Q", y=y)
+    zero = alt.Chart(alt.Data(values=[{"z": 0}])).mark_rule(color="#888").encode(x="z:Q")
+    return alt.layer(rule, point, zero)
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """Render a chart to an SVG string for inline use (ids made unique per chart)."""
+    spec = chart.configure(font=FONT, background="white").configure_view(strokeWidth=0)
+    svg: str = vlc.vegalite_to_svg(spec.to_dict())
+    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
+    return svg.replace('class="marks"', 'class="marks" role="img" aria-hidden="true"', 1)

@@ -1,0 +1,121 @@
+"""Re-inspection: how each grade and rule changed between two audits.
+
+For each measure the change is ``B − A`` in the proportion of cases, with a 95%
+Newcombe hybrid score interval (method 10, built from two Wilson intervals) and
+a pooled two-proportion z-test with a two-sided p-value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from caseguard.report.audit_dir import GRADE_LABELS, GRADES, Audit
+from caseguard.report.stats import newcombe_difference, two_proportion_z_test
+
+METHOD = "Newcombe hybrid score interval (method 10); pooled two-proportion z-test, two-sided"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One measure in audit A and audit B, and the change between them."""
+
+    kind: str  # "grade" or "rule"
+    name: str
+    a_count: int
+    a_n: int
+    b_count: int
+    b_n: int
+    diff: float
+    low: float
+    high: float
+    z: float
+    p_value: float
+
+    @property
+    def a_pct(self) -> float:
+        return 100 * self.a_count / self.a_n if self.a_n else 0.0
+
+    @property
+    def b_pct(self) -> float:
+        return 100 * self.b_count / self.b_n if self.b_n else 0.0
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < 0.05
+
+
+def _change(kind: str, name: str, a: tuple[int, int], b: tuple[int, int]) -> Change:
+    ci = newcombe_difference(a[0], a[1], b[0], b[1])
+    test = two_proportion_z_test(a[0], a[1], b[0], b[1])
+    return Change(
+        kind, name, a[0], a[1], b[0], b[1], ci.estimate, ci.low, ci.high, test.z, test.p_value
+    )
+
+
+def _rule_counts(audit: Audit) -> dict[str, tuple[int, int]]:
+    failed: Counter[str] = Counter()
+    applicable: Counter[str] = Counter()
+    for f in audit.findings:
+        if f.status in ("pass", "fail"):
+            applicable[f.rule] += 1
+            failed[f.rule] += f.status == "fail"
+    return {rule: (failed[rule], n) for rule, n in applicable.items()}
+
+
+def compare_audits(a: Audit, b: Audit) -> list[Change]:
+    """Every grade, then every rule found in either audit (failure rates)."""
+    grades_a = Counter(c.grade for c in a.cases)
+    grades_b = Counter(c.grade for c in b.cases)
+    changes = [
+        _change("grade", GRADE_LABELS[g], (grades_a[g], len(a.cases)), (grades_b[g], len(b.cases)))
+        for g in GRADES
+    ]
+    rules_a, rules_b = _rule_counts(a), _rule_counts(b)
+    for rule in sorted(set(rules_a) | set(rules_b)):
+        changes.append(_change("rule", rule, rules_a.get(rule, (0, 0)), rules_b.get(rule, (0, 0))))
+    return changes
+
+
+def as_json(a: Audit, b: Audit, changes: list[Change]) -> str:
+    rows: list[dict[str, Any]] = []
+    for c in changes:
+        row = asdict(c)
+        row["significant"] = c.significant
+        rows.append(row)
+    payload = {
+        "a": str(a.path),
+        "b": str(b.path),
+        "method": METHOD,
+        "confidence": 0.95,
+        "changes": rows,
+    }
+    return json.dumps(payload, indent=2)
+
+
+def as_text(a: Audit, b: Audit, changes: list[Change]) -> str:
+    lines = [
+        f"A: {a.path} ({len(a.cases)} cases)",
+        f"B: {b.path} ({len(b.cases)} cases)",
+        f"Change = B − A; {METHOD}.",
+        "",
+    ]
+    header = f"{'measure':<24}{'A':>16}{'B':>16}{'change (95% CI)':>30}{'p':>9}"
+    lines.append(header)
+    for c in changes:
+        label = f"{c.kind}: {c.name}"
+        lines.append(
+            f"{label:<24}{f'{c.a_count}/{c.a_n} {c.a_pct:.1f}%':>16}"
+            f"{f'{c.b_count}/{c.b_n} {c.b_pct:.1f}%':>16}"
+            f"{f'{c.diff * 100:+.1f} ({c.low * 100:+.1f} to {c.high * 100:+.1f})':>30}"
+            f"{_p(c.p_value):>9}{' *' if c.significant else ''}"
+        )
+    lines.append("")
+    lines.append("* the change is statistically significant at the 5% level (p < 0.05)")
+    return "\n".join(lines)
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"

@@ -1,0 +1,157 @@
+"""Stable pseudonyms for children and adults, and names taken out of note text.
+
+A pseudonym is ``Child-`` or ``Adult-`` followed by six characters of an
+HMAC-SHA256 of the record's id, keyed by a secret the user holds. The same key
+gives the same pseudonym in every report, so an inspector can follow a child
+across reports; without the key nobody can turn a pseudonym back into an id.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from caseguard.errors import UsageError
+
+KEY_ENV = "CASEGUARD_PSEUDONYM_KEY"
+KEY_FILE_NAME = "pseudonym.key"
+# Crockford-like alphabet without easily confused letters (no 0/O, 1/I/L, U).
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+_LENGTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class KeySource:
+    """The key, and where it came from (shown to the user, never the key itself)."""
+
+    key: bytes
+    origin: str
+    generated: Path | None = None
+
+
+def load_key(key_file: str | Path | None, out_dir: Path) -> KeySource:
+    """The pseudonym key: ``--key-file``, else ``$CASEGUARD_PSEUDONYM_KEY``, else a new one.
+
+    A new key is written to ``pseudonym.key`` in the folder *above* the report
+    output (so it is not shared with the report) and reused on the next run.
+    """
+    if key_file is not None:
+        path = Path(key_file)
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except OSError:
+            raise UsageError("cannot read the key file", path=str(path)) from None
+        if not text:
+            raise UsageError("the key file is empty", path=str(path))
+        return KeySource(text.encode("utf-8"), f"key file {path}")
+    env = os.environ.get(KEY_ENV, "").strip()
+    if env:
+        return KeySource(env.encode("utf-8"), f"${KEY_ENV}")
+    path = out_dir.resolve().parent / KEY_FILE_NAME
+    if path.exists():
+        return KeySource(path.read_text(encoding="utf-8").strip().encode("utf-8"), f"{path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return KeySource(path.read_text(encoding="utf-8").strip().encode(), f"{path}", generated=path)
+
+
+def _code(key: bytes, kind: str, ident: str) -> str:
+    digest = hmac.new(key, f"{kind}:{ident}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(_LENGTH):
+        number, rest = divmod(number, len(_ALPHABET))
+        chars.append(_ALPHABET[rest])
+    return "".join(chars)
+
+
+class Pseudonymiser:
+    """Turns child and person ids into pseudonyms, or shows them as they are."""
+
+    def __init__(self, key: bytes, *, identify: bool = False) -> None:
+        self._key = key
+        self.identify = identify
+
+    def child(self, child_id: str) -> str:
+        return child_id if self.identify else f"Child-{_code(self._key, 'child', child_id)}"
+
+    def adult(self, person_id: str) -> str:
+        return person_id if self.identify else f"Adult-{_code(self._key, 'person', person_id)}"
+
+    def file_stem(self, child_id: str) -> str:
+        """A safe file name for a child's chronology (the pseudonym, or a key code)."""
+        if self.identify:
+            return "Child-" + _code(self._key, "child", child_id)
+        return self.child(child_id)
+
+
+def name_parts(display_name: str | None) -> list[str]:
+    """The words of a display name worth hiding (two letters or more)."""
+    if not display_name:
+        return []
+    words = re.findall(r"[^\W\d_][\w'’-]*", display_name)
+    return [w for w in words if len(w) >= 2]
+
+
+class NameScrubber:
+    """Replaces a child's names (first, last, or full) in note text with a label."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        """``names`` maps each word or phrase to its replacement."""
+        self._names = names
+        ordered = sorted(names, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"\b(" + "|".join(re.escape(n) for n in ordered) + r")\b", re.IGNORECASE)
+            if ordered
+            else None
+        )
+        self._lookup = {n.casefold(): v for n, v in names.items()}
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._lookup[m.group(0).casefold()], text)
+
+
+def scrubber_for(display_name: str | None, label: str) -> NameScrubber:
+    names = {part: label for part in name_parts(display_name)}
+    if display_name and display_name.strip():
+        names[display_name.strip()] = label
+    return NameScrubber(names)
+
+
+def age_on(born: dt.date | None, when: dt.datetime | dt.date) -> int | None:
+    """Whole years of age on a day, or None when the date of birth is not known."""
+    if born is None:
+        return None
+    day = when.date() if isinstance(when, dt.datetime) else when
+    years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return max(0, years)
+
+
+def age_band(age: int | None) -> str:
+    """Age bands shown instead of dates of birth."""
+    if age is None:
+        return "age not known"
+    if age < 10:
+        return "under 10"
+    if age < 13:
+        return "10–12"
+    if age < 16:
+        return "13–15"
+    if age < 18:
+        return "16–17"
+    return "18 or over"
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short fingerprint to tell keys apart on a report without showing the key."""
+    return base64.b32encode(hashlib.sha256(key).digest()[:5]).decode().rstrip("=")

@@ -1,0 +1,175 @@
+"""Turn a report context into HTML pages: the report, one page per case, one per child."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from caseguard import __version__
+from caseguard.report.audit_dir import GRADE_LABELS
+from caseguard.report.chronology import case_timeline, child_timeline, when_text
+from caseguard.report.context import ReportContext
+from caseguard.report.data import Case
+from caseguard.report.pseudonyms import age_band
+from caseguard.report.sections import (
+    Section,
+    headline,
+    inadequate,
+    language,
+    missing,
+    reinspection,
+    rules,
+    timeliness,
+)
+
+TITLE = "Case-file audit: child exploitation and missing children"
+BUILDERS: tuple[Callable[[ReportContext], Section | None], ...] = (
+    headline.build,
+    rules.build,
+    timeliness.build,
+    language.build,
+    missing.build,
+    inadequate.build,
+    reinspection.build,
+)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("caseguard.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["when"] = when_text
+    return env
+
+
+def _css() -> str:
+    return resources.files("caseguard.report").joinpath("templates/style.css").read_text("utf-8")
+
+
+class Renderer:
+    """Writes the pages of one report into ``out_dir``."""
+
+    def __init__(self, ctx: ReportContext, out_dir: Path, privacy: str) -> None:
+        self.ctx = ctx
+        self.out = out_dir
+        self.env = environment()
+        self.privacy = privacy
+        self.common: dict[str, Any] = {
+            "css": _css(),
+            "identify": ctx.pseudo.identify,
+            "as_of": when_text(ctx.now),
+            "version": __version__,
+            "generated": dt.datetime.now(dt.UTC).strftime("%-d %b %Y %H:%M UTC"),
+            "audit_name": ctx.audit.path.name,
+        }
+
+    def report_html(self) -> str:
+        sections = [s for s in (build(self.ctx) for build in BUILDERS) if s is not None]
+        n = len(self.ctx.audit.cases)
+        about = (
+            f"{n} cases audited against caseguard's investigation standards, version 1, "
+            f"as at {when_text(self.ctx.now)} (UTC). Case records were read from "
+            f"{Path(self.ctx.data.source).name}."
+        )
+        return self.env.get_template("report.html").render(
+            **self.common,
+            title=TITLE,
+            home=None,
+            sections=sections,
+            headline=sections[0],
+            about=about,
+            privacy=self.privacy,
+            lead=_lead(sections[0]),
+        )
+
+    def case_pages(self) -> list[Path]:
+        folder = self.out / "cases"
+        folder.mkdir(parents=True, exist_ok=True)
+        template = self.env.get_template("case.html")
+        written = []
+        for row in self.ctx.audit.cases:
+            case = self.ctx.data.cases.get(row.case_id)
+            if case is None:
+                continue
+            failed = [f for f in self.ctx.findings_on("case", case.case_id) if f.status == "fail"]
+            html = template.render(
+                **self.common,
+                **self._child_values(case),
+                title=f"Case {case.case_id}",
+                home="../report.html",
+                case=case,
+                row=row,
+                failed=failed,
+                grade_label=GRADE_LABELS.get(row.grade, row.grade),
+                events=case_timeline(self.ctx, case),
+                show_case=False,
+                case_prefix="",
+            )
+            written.append(_write(folder / f"{_safe(case.case_id)}.html", html))
+        return written
+
+    def _child_values(self, case: Case) -> dict[str, Any]:
+        return {
+            "child_label": self.ctx.child_label(case.child_id),
+            "child_file": self.ctx.pseudo.file_stem(case.child_id),
+            "child_name": self.ctx.child_name(case.child_id),
+            "age_band": age_band(self.ctx.age_at(case.child_id, case.reported_at)),
+        }
+
+    def child_pages(self) -> list[Path]:
+        folder = self.out / "children"
+        folder.mkdir(parents=True, exist_ok=True)
+        template = self.env.get_template("child.html")
+        audited = {c.case_id for c in self.ctx.audit.cases}
+        child_ids = sorted(
+            {c.child_id for c in self.ctx.data.cases.values() if c.case_id in audited}
+        )
+        written = []
+        for child_id in child_ids:
+            child = self.ctx.data.children.get(child_id)
+            label = self.ctx.child_label(child_id)
+            html = template.render(
+                **self.common,
+                title=f"Chronology for {label}",
+                home="../report.html",
+                child_label=label,
+                child_name=self.ctx.child_name(child_id),
+                age_band=age_band(self.ctx.age_at(child_id, self.ctx.now)),
+                looked_after=bool(child and child.looked_after),
+                cases=self.ctx.data.cases_of(child_id),
+                episodes=len(self.ctx.data.episodes.get(child_id, ())),
+                events=child_timeline(self.ctx, child_id),
+                show_case=True,
+                case_prefix="../cases/",
+            )
+            stem = self.ctx.pseudo.file_stem(child_id)
+            written.append(_write(folder / f"{stem}.html", html))
+        return written
+
+
+def _lead(section: Section) -> str:
+    rows = {r["grade"]: r for r in section.values["rows"]}
+    bad = rows["inadequate"]
+    return (
+        f"{bad['count']} of {bad['n']} cases were inadequate ({bad['pct']:.1f}%, "
+        f"95% CI {bad['ci']}); {rows['requires_improvement']['count']} required improvement "
+        f"and {rows['good']['count']} were good."
+    )
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
