@@ -10,7 +10,9 @@ import bench
 
 
 def run_all() -> None:
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
+    )
     only = sys.argv[1:]
     for name in names:
         if only and name not in only:

@@ -95,7 +95,7 @@ def _write(lines: list[str], args: argparse.Namespace) -> None:
         f"Run on {dt.date.today()} ({machine()}) with "
         f"`.venv/bin/python -m bench.bench_bundle --cases {args.cases} --big {args.big}`.",
         "Each step runs in its own process; peak memory is that process's maximum resident set.",
-        "Rows are all rows of all tables (a case brings about 40 rows: notes, actions, episodes, ...).",
+        "Rows are all rows of all tables (a case brings about 40: notes, actions, episodes...).",
         "",
         "| step | rows | seconds | rows/s | peak MiB |",
         "|---|---:|---:|---:|---:|",

@@ -22,7 +22,10 @@ def run(args: list[str], env: dict[str, str] | None = None) -> Measure:
     argv = [sys.executable, "-m", "caseguard", *args]
     start = time.perf_counter()
     proc = subprocess.Popen(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start

@@ -57,7 +57,7 @@ def test_layout_reads_same_rows_as_csv(layouts: dict[str, Path], layout: str) ->
 
 def test_zip_bundle_cleans_up_its_copy(layouts: dict[str, Path]) -> None:
     bundle = open_bundle(layouts["zip-csv"])
-    tempdir = getattr(bundle, "tempdir")
+    tempdir = bundle.tempdir
     assert Path(tempdir).exists()
     bundle.close()
     assert not Path(tempdir).exists()

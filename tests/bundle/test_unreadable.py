@@ -84,9 +84,8 @@ def test_unreadable_input_is_one_clear_error(
     tmp_path: Path, make: object, names: str, words: str
 ) -> None:
     path = make(tmp_path)  # type: ignore[operator]
-    with pytest.raises(BundleError) as info:
-        with open_bundle(path) as bundle:
-            validate_bundle(bundle)
+    with pytest.raises(BundleError) as info, open_bundle(path) as bundle:
+        validate_bundle(bundle)
     message = str(info.value)
     assert names in message
     assert words in message

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -322,6 +322,13 @@ def open_bundle(path: str | Path) -> Bundle:
     )
 
 
+FOLDER_TABLES: dict[str, Callable[[str, str], TableSource]] = {
+    ".csv": CsvTable,
+    ".jsonl": JsonlTable,
+    ".parquet": ParquetTable,
+}
+
+
 def _open_folder(folder: Path, shown: str) -> Bundle:
     tables: dict[str, TableSource] = {}
     layouts: set[str] = set()
@@ -336,8 +343,7 @@ def _open_folder(folder: Path, shown: str) -> Bundle:
                 path=shown,
             )
         layouts.add(suffix[1:])
-        cls = {".csv": CsvTable, ".jsonl": JsonlTable, ".parquet": ParquetTable}[suffix]
-        tables[name] = cls(name, str(child))
+        tables[name] = FOLDER_TABLES[suffix](name, str(child))
     if not tables:
         raise BundleError(
             "the folder holds no <table>.csv, <table>.jsonl or <table>.parquet files", path=shown

@@ -18,7 +18,7 @@ def db_option(func: F) -> F:
         envvar="CASEGUARD_DB",
         default=None,
         metavar="URL",
-        help="Store: a SQLite file or a postgresql:// URL (default: caseguard.db, or $CASEGUARD_DB).",
+        help="Store: a SQLite file or postgresql:// URL (default: $CASEGUARD_DB or caseguard.db).",
     )(func)
 
 

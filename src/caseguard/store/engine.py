@@ -15,7 +15,7 @@ DEFAULT_DB = "caseguard.db"
 
 
 def resolve_url(db: str | None = None) -> str:
-    """``None`` → ``$CASEGUARD_DB`` or ``caseguard.db``; a path → SQLite; ``postgresql://`` → psycopg 3."""
+    """None: $CASEGUARD_DB or caseguard.db; a path: SQLite; postgresql://: psycopg 3."""
     value = db or os.environ.get("CASEGUARD_DB") or DEFAULT_DB
     if "://" not in value:
         return f"sqlite:///{Path(value)}"

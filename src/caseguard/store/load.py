@@ -158,7 +158,7 @@ class _Writer:
     def _update(self, spec: Table, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         params = [{f"k_{k}": v for k, v in r.items()} for r in rows]
         cond = sa.and_(*[table.c[c] == sa.bindparam(f"k_{c}") for c in spec.identity])
-        values = {
+        values: dict[str, Any] = {
             c.name: sa.bindparam(f"k_{c.name}")
             for c in table.columns
             if c.name not in spec.identity
@@ -217,9 +217,11 @@ def load_bundle(
     """Validate and load ``bundle`` in one transaction; return counts and changes."""
     report = ValidationReport(bundle.path, bundle.layout)
     with engine.begin() as conn:
-        load_id = conn.execute(
+        inserted = conn.execute(
             loads.insert().values(source=bundle.path, layout=bundle.layout, started_at=_now())
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        load_id = int(inserted[0])
         writer = _Writer(conn, load_id)
         for outcome in Validator().bundle_rows(bundle, report):
             report.count(outcome)

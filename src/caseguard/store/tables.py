@@ -9,13 +9,15 @@ problems, and ``extra_rows`` keeps the rows of tables the schema does not know.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from caseguard.bundle.schema import TABLES, Column, Kind
 
 metadata = sa.MetaData()
 
-_TYPES: dict[Kind, sa.types.TypeEngine[object]] = {
+_TYPES: dict[Kind, Any] = {
     Kind.ID: sa.String(200),
     Kind.TEXT: sa.Text(),
     Kind.TIMESTAMP: sa.DateTime(),

@@ -63,6 +63,10 @@ PROFILE_WEIGHTS = (("good", 0.3), ("patchy", 0.4), ("poor", 0.3))
 CATEGORY_WEIGHTS = (("cse", 0.35), ("cce", 0.25), ("csa", 0.15), ("missing", 0.15), ("other", 0.1))
 
 
+def _weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
+    return rng.choices([p[0] for p in pairs], [p[1] for p in pairs])[0]
+
+
 def ts(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
@@ -156,10 +160,10 @@ class Generator:
     ) -> CaseDraft:
         rng = self.rng
         self.count.case += 1
-        category = rng.choices(*zip(*CATEGORY_WEIGHTS, strict=True))[0]
-        profile = PROFILES[rng.choices(*zip(*PROFILE_WEIGHTS, strict=True))[0]]
-        closed_at = reported + dt.timedelta(days=rng.uniform(20, 260))
-        if closed_at > END or rng.random() < 0.12:
+        category = _weighted(rng, CATEGORY_WEIGHTS)
+        profile = PROFILES[_weighted(rng, PROFILE_WEIGHTS)]
+        closed_at: dt.datetime | None = reported + dt.timedelta(days=rng.uniform(20, 260))
+        if closed_at is None or closed_at > END or rng.random() < 0.12:
             closed_at = None
         team = rng.choice(self.world.teams)
         reporter = rng.choice(
@@ -420,7 +424,7 @@ class Generator:
         while moment < draft.end:
             challenge = None
             if to_challenge and to_challenge[0][0] < moment:
-                written, words = to_challenge.pop(0)
+                _written, words = to_challenge.pop(0)
                 if rng.random() < draft.profile.challenge:
                     challenge = words
             self._note(
@@ -442,7 +446,7 @@ class Generator:
         if not exploited and rng.random() > 0.1:
             return
         count = rng.choices([0, 1, 2, 3, 4, 6, 9], [3, 4, 3, 3, 2, 1, 1])[0]
-        profile = PROFILES[rng.choices(*zip(*PROFILE_WEIGHTS, strict=True))[0]]
+        profile = PROFILES[_weighted(rng, PROFILE_WEIGHTS)]
         moment = first_report + dt.timedelta(days=rng.uniform(-40, 30))
         for _ in range(count):
             if moment > END - dt.timedelta(days=2):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -111,8 +111,15 @@ class SheetWriter:
         """Sheets are written when the workbook is saved."""
 
 
+FOLDER_WRITERS: dict[str, Callable[[Path, list[str]], TableWriter]] = {
+    "csv": CsvWriter,
+    "jsonl": JsonlWriter,
+    "parquet": ParquetWriter,
+}
+
+
 def write_bundle(rows: Iterable[tuple[str, dict[str, Any]]], out: Path, fmt: str) -> Path:
-    """Write ``rows`` to ``out`` (a folder; for xlsx a ``.xlsx`` file or a folder). Returns the bundle path."""
+    """Write ``rows`` to ``out`` (a folder, or an ``.xlsx`` file); return the bundle's path."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     book: Workbook | None = None
@@ -132,8 +139,7 @@ def write_bundle(rows: Iterable[tuple[str, dict[str, Any]]], out: Path, fmt: str
         if book is not None:
             writers[name] = book.sheet(name, columns)
         else:
-            cls = {"csv": CsvWriter, "jsonl": JsonlWriter, "parquet": ParquetWriter}[fmt]
-            writers[name] = cls(out / f"{name}.{fmt}", columns)
+            writers[name] = FOLDER_WRITERS[fmt](out / f"{name}.{fmt}", columns)
     try:
         for table, row in rows:
             writers[table].write(row)

@@ -6,6 +6,8 @@ Revises:
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,7 +22,7 @@ TEXT = sa.Text()
 TS = sa.DateTime()
 
 # Frozen copy of the schema at this revision: (table, [(column, type, required, key)]).
-BUNDLE: list[tuple[str, list[tuple[str, sa.types.TypeEngine[object], bool, bool]]]] = [
+BUNDLE: list[tuple[str, list[tuple[str, Any, bool, bool]]]] = [
     (
         "children",
         [
