@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caseguard.bundle.checks import ROW_CHECKS
+from caseguard.bundle.idindex import IdIndex
 from caseguard.bundle.layouts import Bundle, JsonlTable, RawRow, TableSource
 from caseguard.bundle.schema import TABLE_BY_NAME, TABLES, Column, Table
 from caseguard.bundle.values import ValueProblem, excerpt, is_empty, reader_for
@@ -98,13 +99,23 @@ class ValidationReport:
         }
 
 
+BLOCK = 2000
+Cells = tuple[dict[str, Any], dict[str, Any], list[RowProblem]]
+Seen = dict[str, tuple[int, bool]]
+
+
 class Validator:
-    """Checks rows against the schema; remembers accepted and rejected ids for references."""
+    """Checks rows against the schema, a block at a time.
+
+    Ids seen so far live in a disk-backed ``IdIndex`` (first occurrence wins), so
+    duplicates and references are checked without holding every id in memory.
+    """
 
     def __init__(self) -> None:
-        self.accepted_ids: dict[str, dict[str, int]] = {}
-        self.rejected_ids: dict[str, dict[str, int]] = {}
-        self.seen_links: set[tuple[str, ...]] = set()
+        self.index = IdIndex()
+
+    def close(self) -> None:
+        self.index.close()
 
     def bundle_rows(self, bundle: Bundle, report: ValidationReport) -> Iterator[Outcome]:
         """Every row of every table, in dependency order, then unknown tables."""
@@ -118,65 +129,82 @@ class Validator:
                         "or a sheet of that name",
                     )
                 report.tables[spec.name] = TableCount()
-                continue
-        for spec in TABLES:
-            if spec.name in bundle.tables:
-                yield from self.table_rows(spec, bundle.tables[spec.name], report)
-        for name, source in bundle.tables.items():
-            if name not in TABLE_BY_NAME:
-                report.tables[name] = TableCount(known=False)
-                for raw in source.rows():
-                    yield Accepted(name, raw.number, {}, raw.cells)
+        try:
+            for spec in TABLES:
+                if spec.name in bundle.tables:
+                    yield from self.table_rows(spec, bundle.tables[spec.name], report)
+            for name, source in bundle.tables.items():
+                if name not in TABLE_BY_NAME:
+                    report.tables[name] = TableCount(known=False)
+                    for raw in source.rows():
+                        yield Accepted(name, raw.number, {}, raw.cells)
+        finally:
+            self.close()
 
     def table_rows(
         self, spec: Table, source: TableSource, report: ValidationReport
     ) -> Iterator[Outcome]:
         report.tables.setdefault(spec.name, TableCount())
-        check = self._row_checker(spec, source, report)
-        for raw in source.rows():
-            yield check(raw)
-
-    def _row_checker(
-        self, spec: Table, source: TableSource, report: ValidationReport
-    ) -> Callable[[RawRow], Outcome]:
-        known = {c.name: c for c in spec.columns}
-        if not isinstance(source, JsonlTable):
-            header = source.columns()
-            lowered = {h.lower(): h for h in header}
-            missing = [c.name for c in spec.columns if c.required and c.name not in lowered]
-            if missing:
-                raise BundleError(
-                    f"table '{spec.name}' has no column {', '.join(repr(m) for m in missing)}",
-                    path=source.shown,
-                    hint="every row needs it: add the column",
-                )
-            unknown = [h for h in header if h.lower() not in known]
-            if unknown:
-                report.unknown_columns[spec.name] = unknown
+        self._check_header(spec, source, report)
         readers = {c.name: (c, reader_for(c)) for c in spec.columns}
-        ids = self.accepted_ids.setdefault(spec.name, {})
-        rejected_ids = self.rejected_ids.setdefault(spec.name, {})
+        block: list[RawRow] = []
+        for raw in source.rows():
+            block.append(raw)
+            if len(block) >= BLOCK:
+                yield from self._block(spec, block, readers)
+                block = []
+        if block:
+            yield from self._block(spec, block, readers)
 
-        def check(raw: RawRow) -> Outcome:
-            values, extra, problems = self._cells(spec, raw, readers)
+    def _check_header(self, spec: Table, source: TableSource, report: ValidationReport) -> None:
+        if isinstance(source, JsonlTable):
+            return  # JSON Lines has no header: an absent key is an empty value
+        header = source.columns()
+        lowered = {h.lower() for h in header}
+        missing = [c.name for c in spec.columns if c.required and c.name not in lowered]
+        if missing:
+            raise BundleError(
+                f"table '{spec.name}' has no column {', '.join(repr(m) for m in missing)}",
+                path=source.shown,
+                hint="every row needs it: add the column",
+            )
+        known = set(spec.names)
+        unknown = [h for h in header if h.lower() not in known]
+        if unknown:
+            report.unknown_columns[spec.name] = unknown
+
+    def _block(
+        self,
+        spec: Table,
+        raws: list[RawRow],
+        readers: dict[str, tuple[Column, Callable[[Any], object]]],
+    ) -> list[Outcome]:
+        cells = [self._cells(spec, raw, readers) for raw in raws]
+        keys = [_key(spec, values) for values, _, _ in cells]
+        seen = self.index.lookup(spec.name, [k for k in keys if k is not None])
+        refs = self._referenced(spec, [values for values, _, _ in cells])
+        outcomes: list[Outcome] = []
+        first_in_block: Seen = {}
+        for raw, (values, extra, problems), key in zip(raws, cells, keys, strict=True):
+            problems += self._duplicate(spec, raw.number, key, seen, first_in_block)
+            problems += self._references(spec, raw.number, values, refs)
             if not problems:
-                problems = self._relations(spec, raw.number, values, ids)
+                problems += self._row_checks(spec, raw.number, values)
+            if key is not None and key not in seen and key not in first_in_block:
+                first_in_block[key] = (raw.number, not problems)
             if problems:
-                if spec.key and values.get(spec.key) is not None:
-                    rejected_ids.setdefault(values[spec.key], raw.number)
-                return Rejected(spec.name, raw.number, raw.cells, tuple(problems))
-            if spec.key:
-                ids[values[spec.key]] = raw.number
-            return Accepted(spec.name, raw.number, values, extra)
-
-        return check
+                outcomes.append(Rejected(spec.name, raw.number, raw.cells, tuple(problems)))
+            else:
+                outcomes.append(Accepted(spec.name, raw.number, values, extra))
+        self.index.add(spec.name, ((k, row, ok) for k, (row, ok) in first_in_block.items()))
+        return outcomes
 
     def _cells(
         self,
         spec: Table,
         raw: RawRow,
         readers: dict[str, tuple[Column, Callable[[Any], object]]],
-    ) -> tuple[dict[str, Any], dict[str, Any], list[RowProblem]]:
+    ) -> Cells:
         problems: list[RowProblem] = []
         if raw.problem:
             problems.append(RowProblem(spec.name, raw.number, None, raw.problem))
@@ -184,78 +212,85 @@ class Validator:
         extra: dict[str, Any] = {}
         for name, cell in raw.cells.items():
             key = name.lower()
-            if key not in readers:
+            if key in readers:
+                values[key] = cell
+            else:
                 extra[name] = cell
-                continue
-            values[key] = cell
         for key, (column, read) in readers.items():
-            cell = values.get(key)
-            if is_empty(cell):
-                values[key] = column.default
-                if column.required:
-                    problems.append(
-                        RowProblem(spec.name, raw.number, key, f"{key} is required but empty")
-                    )
-                continue
-            if isinstance(cell, dict | list):
-                values[key] = None
-                problems.append(
-                    RowProblem(spec.name, raw.number, key, f"{key} must be one value, not a list")
-                )
-                continue
-            try:
-                values[key] = read(cell)
-            except ValueProblem as exc:
-                values[key] = None
-                problems.append(RowProblem(spec.name, raw.number, key, exc.reason))
+            values[key], problem = _read_cell(column, read, values.get(key))
+            if problem:
+                problems.append(RowProblem(spec.name, raw.number, key, problem))
         return values, extra, problems
 
-    def _relations(
-        self, spec: Table, number: int, values: dict[str, Any], ids: dict[str, int]
+    def _duplicate(
+        self, spec: Table, number: int, key: str | None, seen: Seen, block: Seen
     ) -> list[RowProblem]:
-        problems: list[RowProblem] = []
-        if spec.key:
-            first = ids.get(values[spec.key])
-            if first is not None:
-                problems.append(
-                    RowProblem(
-                        spec.name,
-                        number,
-                        spec.key,
-                        f"duplicate {spec.key} {excerpt(values[spec.key])!r}: "
-                        f"row {first} has the same id",
-                    )
-                )
-        else:
-            link = tuple(str(values[c]) for c in spec.identity)
-            if link in self.seen_links:
-                problems.append(
-                    RowProblem(spec.name, number, None, "the same link is listed twice")
+        if key is None:
+            return []
+        first = seen.get(key) or block.get(key)
+        if first is None:
+            return []
+        if spec.key is None:
+            return [RowProblem(spec.name, number, None, "the same link is listed twice")]
+        reason = f"duplicate {spec.key} {excerpt(key)!r}: row {first[0]} has the same id"
+        return [RowProblem(spec.name, number, spec.key, reason)]
+
+    def _referenced(self, spec: Table, rows: list[dict[str, Any]]) -> dict[str, Seen]:
+        """For each referenced table, the rows this block points at."""
+        wanted: dict[str, set[str]] = {}
+        for column in spec.columns:
+            if column.ref is not None:
+                ids = wanted.setdefault(column.ref.table, set())
+                ids.update(v for r in rows if (v := r.get(column.name)) is not None)
+        return {table: self.index.lookup(table, ids) for table, ids in wanted.items()}
+
+    def _references(
+        self, spec: Table, number: int, values: dict[str, Any], refs: dict[str, Seen]
+    ) -> list[RowProblem]:
+        problems = []
+        for column in spec.columns:
+            value = values.get(column.name)
+            if column.ref is None or value is None:
+                continue
+            target = refs[column.ref.table].get(value)
+            if target is None:
+                reason = f"{column.name} {excerpt(value)!r} does not exist in {column.ref.table}"
+            elif not target[1]:
+                reason = (
+                    f"{column.name} {excerpt(value)!r} refers to {column.ref.table} row "
+                    f"{target[0]}, which was rejected: fix that row first"
                 )
             else:
-                self.seen_links.add(link)
-        for column in spec.columns:
-            problem = self._reference(spec, column, values)
-            if problem:
-                problems.append(RowProblem(spec.name, number, column.name, problem))
-        for rule in ROW_CHECKS.get(spec.name, ()):
-            problems.extend(RowProblem(spec.name, number, c, r) for c, r in rule(values))
+                continue
+            problems.append(RowProblem(spec.name, number, column.name, reason))
         return problems
 
-    def _reference(self, spec: Table, column: Column, values: dict[str, Any]) -> str | None:
-        ref = column.ref
-        value = values.get(column.name)
-        if ref is None or value is None:
-            return None
-        if value in self.accepted_ids.get(ref.table, {}):
-            return None
-        rejected_at = self.rejected_ids.get(ref.table, {}).get(value)
-        if rejected_at is not None:
-            return (
-                f"{column.name} {excerpt(value)!r} refers to {ref.table} row {rejected_at}, "
-                "which was rejected: fix that row first"
-            )
-        return f"{column.name} {excerpt(value)!r} does not exist in {ref.table}"
+    def _row_checks(self, spec: Table, number: int, values: dict[str, Any]) -> list[RowProblem]:
+        return [
+            RowProblem(spec.name, number, column, reason)
+            for rule in ROW_CHECKS.get(spec.name, ())
+            for column, reason in rule(values)
+        ]
+
+
+def _read_cell(column: Column, read: Callable[[Any], object], cell: Any) -> tuple[Any, str | None]:
+    """The typed value of one cell, and the problem with it (or None)."""
+    if is_empty(cell):
+        return column.default, f"{column.name} is required but empty" if column.required else None
+    if isinstance(cell, dict | list):
+        return None, f"{column.name} must be one value, not a list"
+    try:
+        return read(cell), None
+    except ValueProblem as exc:
+        return None, exc.reason
+
+
+def _key(spec: Table, values: dict[str, Any]) -> str | None:
+    """The row's identity in the id index (link tables join their columns)."""
+    parts = [values.get(c) for c in spec.identity]
+    if any(p is None for p in parts):
+        return None
+    return str(parts[0]) if len(parts) == 1 else "\x1f".join(str(p) for p in parts)
 
 
 def validate_bundle(
