@@ -8,12 +8,13 @@ always shown next to the table they draw, which is their text alternative.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import vl_convert as vlc
 
 Rows = list[dict[str, Any]]
+Chart = alt.TopLevelMixin
 
 GRADE_COLOURS = {
     "Good": "#2e7d32",
@@ -25,12 +26,16 @@ BAR = "#1d4f91"
 FONT = "DejaVu Sans"
 
 
+def _data(rows: Rows) -> alt.Data:
+    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
+
+
 def _base(rows: Rows, width: int = 520, height: int | None = None) -> alt.Chart:
-    chart = alt.Chart(alt.Data(values=rows)).properties(width=width)
+    chart = alt.Chart(_data(rows)).properties(width=width)
     return chart.properties(height=height) if height else chart
 
 
-def grade_bars(rows: Rows) -> alt.LayerChart:
+def grade_bars(rows: Rows) -> Chart:
     """Headline grades: percentage of cases, with the 95% interval as an error bar."""
     order = list(GRADE_COLOURS)
     base = _base(rows, 460, 130)
@@ -52,10 +57,10 @@ def grade_bars(rows: Rows) -> alt.LayerChart:
     text = base.mark_text(align="left", dx=4, dy=-8, color=INK, fontSize=11).encode(
         x="high:Q", y=y, text=alt.Text("pct:Q", format=".1f")
     )
-    return alt.layer(bars, errors, text)
+    return cast(Chart, alt.layer(bars, errors, text))
 
 
-def rule_bars(rows: Rows) -> alt.LayerChart:
+def rule_bars(rows: Rows) -> Chart:
     """Each rule's failure rate with its 95% interval, most-failed first."""
     order = [r["rule"] for r in rows]
     base = _base(rows, 420, max(60, 18 * len(rows)))
@@ -65,14 +70,15 @@ def rule_bars(rows: Rows) -> alt.LayerChart:
         y=y,
     )
     errors = base.mark_rule(color=INK).encode(x="low:Q", x2="high:Q", y=y)
-    return alt.layer(bars, errors)
+    return cast(Chart, alt.layer(bars, errors))
 
 
-def stacked_grades(rows: Rows, field: str, title: str) -> alt.Chart:
+def stacked_grades(rows: Rows, field: str, title: str) -> Chart:
     """Share of each grade within each group (category, team or area)."""
     order = list(GRADE_COLOURS)
     groups = sorted({r[field] for r in rows})
-    return (
+    return cast(
+        Chart,
         _base(rows, 420, max(60, 20 * len(groups)))
         .mark_bar()
         .encode(
@@ -86,34 +92,36 @@ def stacked_grades(rows: Rows, field: str, title: str) -> alt.Chart:
                 legend=alt.Legend(orient="bottom", title=None),
             ),
             order=alt.Order("rank:Q"),
-        )
+        ),
     )
 
 
-def histogram(rows: Rows, x_title: str, y_title: str = "cases") -> alt.Chart:
+def histogram(rows: Rows, x_title: str, y_title: str = "cases") -> Chart:
     """Counts per bin, bins in the order given (``bin`` and ``count`` keys)."""
     order = [r["bin"] for r in rows]
-    return (
+    return cast(
+        Chart,
         _base(rows, 460, 180)
         .mark_bar(color=BAR)
         .encode(
             x=alt.X("bin:N", sort=order, title=x_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("count:Q", title=y_title),
-        )
+        ),
     )
 
 
-def count_bars(rows: Rows, label: str, x_title: str) -> alt.Chart:
+def count_bars(rows: Rows, label: str, x_title: str) -> Chart:
     """Horizontal bars of counts (``label`` and ``count`` keys), in the order given."""
     order = [r[label] for r in rows]
-    return (
+    return cast(
+        Chart,
         _base(rows, 380, max(60, 18 * len(rows)))
         .mark_bar(color=BAR)
-        .encode(x=alt.X("count:Q", title=x_title), y=alt.Y(f"{label}:N", sort=order, title=None))
+        .encode(x=alt.X("count:Q", title=x_title), y=alt.Y(f"{label}:N", sort=order, title=None)),
     )
 
 
-def change_points(rows: Rows) -> alt.LayerChart:
+def change_points(rows: Rows) -> Chart:
     """Change in proportion (percentage points) with 95% intervals, for re-inspection."""
     order = [r["name"] for r in rows]
     base = _base(rows, 420, max(60, 18 * len(rows)))
@@ -122,11 +130,11 @@ def change_points(rows: Rows) -> alt.LayerChart:
         x=alt.X("low:Q", title="change (percentage points, 95% CI)"), x2="high:Q", y=y
     )
     point = base.mark_point(filled=True, color=BAR, size=50).encode(x="diff:Q", y=y)
-    zero = alt.Chart(alt.Data(values=[{"z": 0}])).mark_rule(color="#888").encode(x="z:Q")
-    return alt.layer(rule, point, zero)
+    zero = alt.Chart(_data([{"z": 0}])).mark_rule(color="#888").encode(x="z:Q")
+    return cast(Chart, alt.layer(rule, point, zero))
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
+def to_svg(chart: Chart) -> str:
     """Render a chart to an SVG string for inline use (ids made unique per chart)."""
     spec = chart.configure(font=FONT, background="white").configure_view(strokeWidth=0)
     svg: str = vlc.vegalite_to_svg(spec.to_dict())

@@ -102,12 +102,12 @@ def as_text(a: Audit, b: Audit, changes: list[Change]) -> str:
         f"Change = B − A; {METHOD}.",
         "",
     ]
-    header = f"{'measure':<24}{'A':>16}{'B':>16}{'change (95% CI)':>30}{'p':>9}"
+    header = f"{'measure':<32}{'A':>16}{'B':>16}{'change (95% CI)':>30}{'p':>9}"
     lines.append(header)
     for c in changes:
         label = f"{c.kind}: {c.name}"
         lines.append(
-            f"{label:<24}{f'{c.a_count}/{c.a_n} {c.a_pct:.1f}%':>16}"
+            f"{label:<32}{f'{c.a_count}/{c.a_n} {c.a_pct:.1f}%':>16}"
             f"{f'{c.b_count}/{c.b_n} {c.b_pct:.1f}%':>16}"
             f"{f'{c.diff * 100:+.1f} ({c.low * 100:+.1f} to {c.high * 100:+.1f})':>30}"
             f"{_p(c.p_value):>9}{' *' if c.significant else ''}"

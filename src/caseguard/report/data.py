@@ -201,11 +201,11 @@ def _bundle_rows(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
     if not Path(path).exists():
         raise UsageError("the case data was not found", path=path)
-    bundle = open_bundle(path)
-    report = ValidationReport(bundle.path, bundle.layout)
-    for outcome in Validator().bundle_rows(bundle, report):
-        if isinstance(outcome, Accepted) and outcome.table in _RECORDS:
-            yield outcome.table, outcome.values
+    with open_bundle(path) as bundle:
+        report = ValidationReport(bundle.path, bundle.layout)
+        for outcome in Validator().bundle_rows(bundle, report):
+            if isinstance(outcome, Accepted) and outcome.table in _RECORDS:
+                yield outcome.table, outcome.values
 
 
 def _store_rows(url: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Any
 
 from caseguard.report import charts
@@ -40,7 +41,7 @@ def longest_supervision_gap(ctx: ReportContext, case: Case) -> float:
         and case.reported_at <= n.written_at <= end
     )
     marks = [case.reported_at, *reviews, end]
-    return max((b - a) / DAY for a, b in zip(marks, marks[1:], strict=False))
+    return max((b - a) / DAY for a, b in pairwise(marks))
 
 
 def _picture(
