@@ -1,0 +1,198 @@
+"""``run_audit``: stage the source, audit it chunk by chunk, write the outputs.
+
+Pipeline: source → staging (temporary Parquet, one pass, rows tagged with their
+child chunk; see ``staging``) → global pre-pass (now, supervisors, cse/cce
+suspects) → per chunk: Polars frames → language screen (each note once) → every
+rule, vectorised → grades → appended to ``cases.csv`` and ``findings.jsonl``, tallied
+for ``summary.json``. Memory is bounded by the chunk size, not by the bundle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from caseguard.audit.html import write_html
+from caseguard.audit.outputs import Tally, Writers, write_summary
+from caseguard.audit.sources import describe, is_database, stage_bundle, stage_database
+from caseguard.audit.staging import Staged, Stager
+from caseguard.bundle import ValidationReport
+from caseguard.errors import UsageError
+from caseguard.standards.engine import evaluate, select_rules
+from caseguard.standards.frames import Frames
+from caseguard.standards.records import Finding
+from caseguard.standards.rubric import Rubric, load_rubric
+from caseguard.standards.screening import Screen, language_screen, screen_frames
+
+Progress = Callable[[str, int, int | None], None]  # (stage, advance, total)
+
+
+@dataclass
+class AuditResult:
+    """What an audit did and where its outputs are."""
+
+    out_dir: Path
+    source: str
+    as_of: dt.datetime
+    cases: int
+    grades: dict[str, int]
+    rules: dict[str, dict[str, int]]
+    summary: dict[str, Any]
+    validation: ValidationReport | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cases_csv(self) -> Path:
+        return self.out_dir / "cases.csv"
+
+    @property
+    def findings_jsonl(self) -> Path:
+        return self.out_dir / "findings.jsonl"
+
+    @property
+    def summary_json(self) -> Path:
+        return self.out_dir / "summary.json"
+
+    @property
+    def report_html(self) -> Path:
+        return self.out_dir / "report.html"
+
+    def findings_for(self, subject_id: str, subject_type: str | None = None) -> list[Finding]:
+        """Every finding about one case, child or episode (for a case page)."""
+        return findings_for(self.out_dir, subject_id, subject_type)
+
+
+def findings_for(
+    out_dir: str | Path, subject_id: str, subject_type: str | None = None
+) -> list[Finding]:
+    """Every finding about one subject, read back from an audit folder's ``findings.jsonl``."""
+    path = Path(out_dir) / "findings.jsonl"
+    if path.stat().st_size == 0:
+        return []
+    wanted = pl.col("subject_id") == subject_id
+    if subject_type is not None:
+        wanted = wanted & (pl.col("subject_type") == subject_type)
+    rows = pl.scan_ndjson(path).filter(wanted).collect().to_dicts()
+    return [Finding.from_dict(row) for row in rows]
+
+
+def _parse_as_of(as_of: dt.datetime | str | None) -> dt.datetime | None:
+    if as_of is None or isinstance(as_of, dt.datetime):
+        return as_of
+    from caseguard.bundle.values import read_timestamp
+    from caseguard.bundle.values import ValueProblem
+
+    try:
+        return read_timestamp(as_of)
+    except ValueProblem as exc:
+        raise UsageError(f"--as-of: {exc.reason}") from None
+
+
+def run_audit(
+    source: str | Path,
+    out_dir: str | Path,
+    *,
+    as_of: dt.datetime | str | None = None,
+    rubric: Rubric | str | Path | None = None,
+    progress: Progress | None = None,
+    language: bool = True,
+    screen: Screen | None = None,
+    chunk_children: int = 20_000,
+) -> AuditResult:
+    """Audit a bundle (folder, .xlsx, .zip) or a store (URL or SQLite file) into ``out_dir``.
+
+    ``as_of`` (naive UTC, or text read like a bundle timestamp) is *now*; by default
+    the latest timestamp in the data. ``rubric`` is a ``Rubric`` or a YAML file
+    merged over the default. ``language=False`` skips the language screen and its
+    two rules (LANGUAGE, LANGUAGE_CHALLENGED); ``screen`` replaces the screen.
+    """
+    started = time.perf_counter()
+    the_rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    moment = _parse_as_of(as_of)
+    out = Path(out_dir)
+    tick = _ticker(progress)
+    with tempfile.TemporaryDirectory(prefix="caseguard-audit-") as tmp:
+        stager = Stager(Path(tmp), chunk_children=chunk_children)
+        validation = None
+        if is_database(source):
+            stage_database(str(source), stager, tick)
+        else:
+            validation = stage_bundle(source, stager, tick)
+        staged = stager.finish()
+        staged_at = time.perf_counter()
+        now = moment or staged.latest or dt.datetime(1970, 1, 1)
+        screen_fn = (screen or language_screen()) if language else None
+        tally = _audit_chunks(staged, out, now, the_rubric, screen_fn, progress)
+    audited_at = time.perf_counter()
+    summary = tally.summary(
+        source=describe(source),
+        as_of=now.isoformat(),
+        rubric=the_rubric.source,
+        language_screen=language,
+        children=staged.counts.get("children", 0),
+        episodes=staged.counts.get("missing_episodes", 0),
+        rejected_rows=validation.rejected if validation else 0,
+    )
+    write_summary(out / "summary.json", summary)
+    write_html(out, summary)
+    timings = {
+        "stage_s": round(staged_at - started, 3),
+        "audit_s": round(audited_at - staged_at, 3),
+        "total_s": round(time.perf_counter() - started, 3),
+    }
+    return AuditResult(
+        out_dir=out,
+        source=describe(source),
+        as_of=now,
+        cases=summary["cases"],
+        grades={g: v["count"] for g, v in summary["grades"].items()},
+        rules={r: {k: v[k] for k in ("pass", "fail", "not_applicable")}
+               for r, v in summary["rules"].items()},
+        summary=summary,
+        validation=validation,
+        timings=timings,
+    )
+
+
+def _ticker(progress: Progress | None) -> Callable[[str, int], None] | None:
+    if progress is None:
+        return None
+    return lambda table, n: progress(f"reading {table}", n, None)
+
+
+def _audit_chunks(
+    staged: Staged,
+    out: Path,
+    now: dt.datetime,
+    rubric: Rubric,
+    screen: Screen | None,
+    progress: Progress | None,
+) -> Tally:
+    rules = select_rules(language=screen is not None)
+    tally = Tally()
+    writers = Writers(out)
+    try:
+        for number in range(staged.chunks):
+            frames = Frames.build(
+                staged.chunk(number),
+                now=now,
+                supervisors=staged.supervisors,
+                suspects=staged.suspects,
+            )
+            if screen is not None:
+                screen_frames(frames, screen)
+            chunk = evaluate(frames, rubric, rules)
+            writers.write(chunk)
+            tally.add(chunk)
+            if progress is not None:
+                progress("auditing cases", frames.cases.height, staged.counts.get("cases", 0))
+    finally:
+        writers.close()
+    return tally
