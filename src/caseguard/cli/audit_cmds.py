@@ -1,0 +1,87 @@
+"""``caseguard audit``: every case against the standards (thin: one library call)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from caseguard.audit import AuditResult, run_audit
+from caseguard.cli import main
+from caseguard.cli.options import db_option
+from caseguard.errors import UsageError
+
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def advance(stage: str, n: int, total: int | None) -> None:
+            key = "audit" if total is not None else "read"
+            if key not in tasks:
+                tasks[key] = bar.add_task(stage, total=total)
+            bar.update(tasks[key], advance=n, description=stage)
+
+        yield advance
+
+
+@main.command()
+@click.argument("source", required=False, metavar="BUNDLE_OR_DB")
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("audit"), show_default=True,
+    help="Folder for cases.csv, findings.jsonl, summary.json and report.html.",
+)
+@click.option("--as-of", "as_of", metavar="TS", help="Reference time (default: latest in the data).")
+@click.option("--rubric", type=click.Path(path_type=Path), help="Rubric YAML merged over the default.")
+@click.option("--no-language", is_flag=True, help="Skip the language screen and its two rules.")
+@db_option
+def audit(
+    source: str | None,
+    out_dir: Path,
+    as_of: str | None,
+    rubric: Path | None,
+    no_language: bool,
+    db: str | None,
+) -> None:
+    """Audit every case in a bundle or the store against the investigation standards.
+
+    BUNDLE_OR_DB is a bundle (folder, .xlsx, .zip), a SQLite file or a database URL;
+    without it, the store given by --db is audited. Exit 0 when the audit ran
+    (failing findings are its product), 2 on bad input.
+    """
+    target = source or db
+    if not target:
+        raise UsageError("give a bundle or a database to audit (or --db URL)")
+    if source is None and "://" not in target:
+        target = f"sqlite:///{target}"
+    with _progress() as advance:
+        result = run_audit(target, out_dir, as_of=as_of, rubric=rubric, progress=advance,
+                           language=not no_language)
+    _print(result)
+    sys.exit(0)
+
+
+def _print(result: AuditResult) -> None:
+    table = Table("grade", "cases", "proportion", title=f"Audit of {result.source}")
+    for grade, v in result.summary["grades"].items():
+        share = "–" if v["proportion"] is None else f"{100 * v['proportion']:.1f}%"
+        table.add_row(grade.replace("_", " "), f"{v['count']:,}", share)
+    out.print(table)
+    out.print(f"As of {result.as_of:%Y-%m-%d %H:%M} UTC; outputs in {result.out_dir}")

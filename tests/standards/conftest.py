@@ -1,0 +1,1 @@
+"""Rule-table fixtures: see ``helpers.make_case``."""
