@@ -20,7 +20,10 @@ def _run_audit(bundle: Path, out: Path) -> Path:
         run_audit = audit.run_audit
     except (ImportError, AttributeError):
         return write_fake_audit(bundle, out)
-    run_audit(str(bundle), out)
+    try:
+        run_audit(str(bundle), out)
+    except ImportError:  # the language screen is not installed yet
+        run_audit(str(bundle), out, language=False)
     return out
 
 

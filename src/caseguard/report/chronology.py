@@ -9,7 +9,7 @@ seven days after the report for SEEN), or to the report itself.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
@@ -116,6 +116,7 @@ def _pin(
     f: Finding,
     subject_when: dt.datetime,
 ) -> None:
+    f = replace(f, message=ctx.clean(f.message, case.child_id if case else None))
     by_record = {e.record_id: e for e in events if e.record_id}
     for ref in f.evidence:
         if ref in by_record:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +21,7 @@ class ReportContext:
     now: dt.datetime
     compare_with: Audit | None = None
     _marks: dict[str, list[Mark]] = field(default_factory=dict)
+    _ids: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def case_rows(self) -> dict[str, CaseRow]:
@@ -31,6 +33,29 @@ class ReportContext:
         for f in self.audit.findings:
             out.setdefault(f"{f.subject_type}:{f.subject_id}", []).append(f)
         return out
+
+    @cached_property
+    def _id_pattern(self) -> re.Pattern[str] | None:
+        ids = {p.person_id: self.pseudo.adult(p.person_id) for p in self.data.case_persons}
+        for episodes in self.data.episodes.values():
+            for e in episodes:
+                if e.found_with_person_id:
+                    ids[e.found_with_person_id] = self.pseudo.adult(e.found_with_person_id)
+        ids.update({c: self.pseudo.child(c) for c in self.data.children})
+        self._ids = ids
+        if not ids:
+            return None
+        ordered = sorted(ids, key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+
+    def clean(self, text: str, child_id: str | None = None) -> str:
+        """A finding's message with person and child ids (and the child's names) hidden."""
+        if self.pseudo.identify:
+            return text
+        pattern = self._id_pattern
+        if pattern is not None:
+            text = pattern.sub(lambda m: self._ids[m.group(0)], text)
+        return self.scrubber(child_id)(text) if child_id else text
 
     def findings_on(self, subject_type: str, subject_id: str) -> list[Finding]:
         return self.case_findings.get(f"{subject_type}:{subject_id}", [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,11 @@ class Renderer:
             case = self.ctx.data.cases.get(row.case_id)
             if case is None:
                 continue
-            failed = [f for f in self.ctx.findings_on("case", case.case_id) if f.status == "fail"]
+            failed = [
+                replace(f, message=self.ctx.clean(f.message, case.child_id))
+                for f in self.ctx.findings_on("case", case.case_id)
+                if f.status == "fail"
+            ]
             html = template.render(
                 **self.common,
                 **self._child_values(case),
