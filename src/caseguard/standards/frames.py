@@ -135,7 +135,9 @@ class Frames:
             closed=pl.col("status") == "closed",
         )
         notes = typed("notes", tables.get("notes")).with_columns(
-            supervisor=pl.col("author_id").is_in(pl.Series(list(supervisors), dtype=pl.String))
+            supervisor=pl.col("author_id").is_in(
+                pl.Series(list(supervisors), dtype=pl.String).implode()
+            )
         )
         return cls(
             cases=cases,

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from caseguard.errors import UsageError
+
 from caseguard.standards.frames import LANG_FINDINGS, LANG_REVIEWS, Frames
 
 GENERAL = "*"  # a challenge that names no words: "this language is inappropriate"
@@ -48,7 +50,13 @@ def _challenge_keys(challenge: Any) -> Iterable[str]:
 
 def language_screen() -> Screen:
     """The screen from ``caseguard.language``, adapted to ``NoteScreen``."""
-    from caseguard.language import screen_note
+    try:
+        from caseguard.language import screen_note
+    except ImportError:
+        raise UsageError(
+            "the language screen (caseguard.language) is not available",
+            hint="audit without it: --no-language",
+        ) from None
 
     def screen(text: str, *, child_age: int | None, note_id: str) -> NoteScreen:
         out = screen_note(text, child_age=child_age, note_id=note_id)
