@@ -42,8 +42,15 @@ def test_outputs_exist(direct: Path) -> None:
     header = (direct / "cases.csv").read_text().splitlines()[0]
     assert header == "case_id,category,grade,critical,major,minor,failed_rules"
     first = json.loads((direct / "findings.jsonl").read_text().splitlines()[0])
-    assert list(first) == ["rule", "subject_type", "subject_id", "status", "severity",
-                           "message", "evidence"]
+    assert list(first) == [
+        "rule",
+        "subject_type",
+        "subject_id",
+        "status",
+        "severity",
+        "message",
+        "evidence",
+    ]
 
 
 def test_deterministic(bundle: Path, direct: Path, tmp_path: Path) -> None:

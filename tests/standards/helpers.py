@@ -25,23 +25,50 @@ def at(days: float = 0, hours: float = 0, minutes: float = 0) -> dt.datetime:
     return REPORTED + dt.timedelta(days=days, hours=hours, minutes=minutes)
 
 
-def act(kind: str, when: dt.timedelta | float, outcome: str = "done", detail: str | None = None,
-        person: str | None = None, case: str = "C1") -> dict[str, Any]:
+def act(
+    kind: str,
+    when: dt.timedelta | float,
+    outcome: str = "done",
+    detail: str | None = None,
+    person: str | None = None,
+    case: str = "C1",
+) -> dict[str, Any]:
     offset = when if isinstance(when, dt.timedelta) else when * DAY
-    return {"kind": kind, "at": REPORTED + offset, "outcome": outcome, "detail": detail,
-            "person_id": person, "case_id": case}
+    return {
+        "kind": kind,
+        "at": REPORTED + offset,
+        "outcome": outcome,
+        "detail": detail,
+        "person_id": person,
+        "case_id": case,
+    }
 
 
-def note(kind: str, when: dt.timedelta | float, author: str = "S1", text: str = "Update.",
-         case: str = "C1") -> dict[str, Any]:
+def note(
+    kind: str,
+    when: dt.timedelta | float,
+    author: str = "S1",
+    text: str = "Update.",
+    case: str = "C1",
+) -> dict[str, Any]:
     offset = when if isinstance(when, dt.timedelta) else when * DAY
-    return {"kind": kind, "written_at": REPORTED + offset, "author_id": author, "text": text,
-            "case_id": case}
+    return {
+        "kind": kind,
+        "written_at": REPORTED + offset,
+        "author_id": author,
+        "text": text,
+        "case_id": case,
+    }
 
 
-def episode(days: float, returned: float | None = None, offered: float | None = None,
-            grade: str | None = "high", case: str | None = "C1",
-            found_with: str | None = None) -> dict[str, Any]:
+def episode(
+    days: float,
+    returned: float | None = None,
+    offered: float | None = None,
+    grade: str | None = "high",
+    case: str | None = "C1",
+    found_with: str | None = None,
+) -> dict[str, Any]:
     return {
         "reported_at": at(days),
         "returned_at": at(returned) if returned is not None else None,
@@ -89,12 +116,22 @@ def make_case(
     closed_at = at(closed_days) if closed_days is not None else None
     if closed_at is not None:
         status = "closed"
-    case = {"case_id": "C1", "child_id": "CH1", "category": category, "reported_at": reported_at,
-            "status": status, "closed_at": closed_at, "team": "T1", "area": "A1"}
+    case = {
+        "case_id": "C1",
+        "child_id": "CH1",
+        "category": category,
+        "reported_at": reported_at,
+        "status": status,
+        "closed_at": closed_at,
+        "team": "T1",
+        "area": "A1",
+    }
     tables = {
         "cases": pl.DataFrame([case, *extra_cases]),
-        "children": pl.DataFrame([{"child_id": "CH1", "date_of_birth": dob}],
-                                 schema={"child_id": pl.String, "date_of_birth": pl.Date}),
+        "children": pl.DataFrame(
+            [{"child_id": "CH1", "date_of_birth": dob}],
+            schema={"child_id": pl.String, "date_of_birth": pl.Date},
+        ),
         "actions": pl.DataFrame(_rows(actions, "action_id", "A")) if actions else None,
         "notes": pl.DataFrame(_rows(notes, "note_id", "N")) if notes else None,
         "case_persons": pl.DataFrame(list(persons)) if persons else None,
@@ -106,8 +143,9 @@ def make_case(
     return frames
 
 
-def check(rule_id: str, frames: Frames, rubric: Rubric | None = None,
-          subject: str | None = None) -> dict[str, Any]:
+def check(
+    rule_id: str, frames: Frames, rubric: Rubric | None = None, subject: str | None = None
+) -> dict[str, Any]:
     """Run ``rule_id`` (after the rules it needs) and return its finding for the subject."""
     rules = all_rules()
     wanted = {r: rules[r] for r in (*rules[rule_id].needs, rule_id)}

@@ -12,7 +12,7 @@ def test_rules_doc_is_current() -> None:
     assert DOCS.read_text(encoding="utf-8") == render_markdown(), (
         "docs/rules.md is out of date: regenerate it with "
         "python -c 'from caseguard.standards.docs import render_markdown; "
-        "open(\"docs/rules.md\", \"w\").write(render_markdown())'"
+        'open("docs/rules.md", "w").write(render_markdown())\''
     )
 
 
@@ -25,8 +25,27 @@ def test_every_rule_documented() -> None:
 
 def test_registry_has_the_spec_rules() -> None:
     assert set(all_rules()) == {
-        "SEEN", "VOICE", "FIRST_ACTION", "DRIFT", "REFERRAL", "STRATEGY", "RISK_ASSESSMENT",
-        "ABE", "FORENSIC", "SUSPECT_ACTION", "SUSPECT_PHONE", "NRM", "CCTV", "SUPERVISION",
-        "VICTIM_UPDATE", "LANGUAGE", "LANGUAGE_CHALLENGED", "MISSING_LINKED", "CLOSURE",
-        "RETURN_INTERVIEW", "REPEAT_MISSING", "FOUND_WITH", "RISK_GRADE",
+        "SEEN",
+        "VOICE",
+        "FIRST_ACTION",
+        "DRIFT",
+        "REFERRAL",
+        "STRATEGY",
+        "RISK_ASSESSMENT",
+        "ABE",
+        "FORENSIC",
+        "SUSPECT_ACTION",
+        "SUSPECT_PHONE",
+        "NRM",
+        "CCTV",
+        "SUPERVISION",
+        "VICTIM_UPDATE",
+        "LANGUAGE",
+        "LANGUAGE_CHALLENGED",
+        "MISSING_LINKED",
+        "CLOSURE",
+        "RETURN_INTERVIEW",
+        "REPEAT_MISSING",
+        "FOUND_WITH",
+        "RISK_GRADE",
     }

@@ -14,8 +14,9 @@ LANGUAGE = [
 ]
 
 
-@pytest.mark.parametrize(("notes", "status", "severity"), [r[1:] for r in LANGUAGE],
-                         ids=[r[0] for r in LANGUAGE])
+@pytest.mark.parametrize(
+    ("notes", "status", "severity"), [r[1:] for r in LANGUAGE], ids=[r[0] for r in LANGUAGE]
+)
 def test_language(notes: list[dict[str, Any]], status: str, severity: str | None) -> None:
     row = check("LANGUAGE", make_case(notes=notes))
     assert (row["status"], row["severity"]) == (status, severity)
@@ -26,20 +27,26 @@ def test_language(notes: list[dict[str, Any]], status: str, severity: str | None
 
 CHALLENGED = [
     ("no findings", [note("log", 5)], "not_applicable"),
-    ("general challenge within 28 days", [BAD, note("review", 33, text="Language inappropriate")],
-     "pass"),
+    (
+        "general challenge within 28 days",
+        [BAD, note("review", 33, text="Language inappropriate")],
+        "pass",
+    ),
     ("names the words", [BAD, note("review", 10, text=f"Do not write '{VBL}'.")], "pass"),
     ("review after 28 days + 1 day", [BAD, note("review", 34, text="inappropriate")], "fail"),
-    ("challenge by an officer", [BAD, note("review", 10, author="O1", text="inappropriate")],
-     "fail"),
-    ("review not itself clean", [BAD, note("review", 10, text=f"inappropriate; {VBL}")],
-     "fail"),
+    (
+        "challenge by an officer",
+        [BAD, note("review", 10, author="O1", text="inappropriate")],
+        "fail",
+    ),
+    ("review not itself clean", [BAD, note("review", 10, text=f"inappropriate; {VBL}")], "fail"),
     ("review without a challenge", [BAD, note("review", 10, text="Reviewed.")], "fail"),
 ]
 
 
-@pytest.mark.parametrize(("notes", "status"), [r[1:] for r in CHALLENGED],
-                         ids=[r[0] for r in CHALLENGED])
+@pytest.mark.parametrize(
+    ("notes", "status"), [r[1:] for r in CHALLENGED], ids=[r[0] for r in CHALLENGED]
+)
 def test_language_challenged(notes: list[dict[str, Any]], status: str) -> None:
     row = check("LANGUAGE_CHALLENGED", make_case(notes=notes))
     assert row["status"] == status

@@ -41,15 +41,21 @@ REPEAT = [
     ("assessed within 28 days of the third", THREE, [act("risk_assessment", 128)], "pass"),
     ("assessed too late", THREE, [act("risk_assessment", 129)], "fail"),
     ("not assessed", THREE, [], "fail"),
-    ("spread over more than 90 days", [episode(10), episode(60), episode(101)], [],
-     "not_applicable"),
+    (
+        "spread over more than 90 days",
+        [episode(10), episode(60), episode(101)],
+        [],
+        "not_applicable",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("eps", "actions", "status"), [r[1:] for r in REPEAT],
-                         ids=[r[0] for r in REPEAT])
-def test_repeat_missing(eps: list[dict[str, Any]], actions: list[dict[str, Any]],
-                        status: str) -> None:
+@pytest.mark.parametrize(
+    ("eps", "actions", "status"), [r[1:] for r in REPEAT], ids=[r[0] for r in REPEAT]
+)
+def test_repeat_missing(
+    eps: list[dict[str, Any]], actions: list[dict[str, Any]], status: str
+) -> None:
     row = check("REPEAT_MISSING", make_case(episodes=eps, actions=actions), subject="CH1")
     assert row["status"] == status
 
@@ -57,10 +63,21 @@ def test_repeat_missing(eps: list[dict[str, Any]], actions: list[dict[str, Any]]
 TWICE = [episode(10, found_with="P7"), episode(30, found_with="P7")]
 FOUND = [
     ("found twice, not acted on", {"episodes": TWICE}, "fail"),
-    ("found twice, linked to the cse case", {"episodes": TWICE, "persons": [
-        {"case_id": "C1", "person_id": "P7", "role": "associate", "identified_at": None}]}, "pass"),
-    ("found twice, CAWN served", {"episodes": TWICE,
-                                  "actions": [act("cawn_issued", 35, person="P7")]}, "pass"),
+    (
+        "found twice, linked to the cse case",
+        {
+            "episodes": TWICE,
+            "persons": [
+                {"case_id": "C1", "person_id": "P7", "role": "associate", "identified_at": None}
+            ],
+        },
+        "pass",
+    ),
+    (
+        "found twice, CAWN served",
+        {"episodes": TWICE, "actions": [act("cawn_issued", 35, person="P7")]},
+        "pass",
+    ),
     ("found once with a stranger", {"episodes": TWICE[:1]}, "not_applicable"),
     ("found once with a known suspect", {"episodes": TWICE[:1], "suspects": ["P7"]}, "fail"),
 ]
@@ -74,10 +91,16 @@ def test_found_with(case: dict[str, Any], status: str) -> None:
 GRADE = [
     ("open cse case, graded low", {"episodes": [episode(10, grade="low")]}, "fail"),
     ("open cse case, graded high", {"episodes": [episode(10)]}, "pass"),
-    ("other case only", {"category": "other", "episodes": [episode(10, grade="low")]},
-     "not_applicable"),
-    ("third repeat episode", {"category": "other", "episodes": [
-        episode(10), episode(20), episode(30, grade=None)]}, "fail"),
+    (
+        "other case only",
+        {"category": "other", "episodes": [episode(10, grade="low")]},
+        "not_applicable",
+    ),
+    (
+        "third repeat episode",
+        {"category": "other", "episodes": [episode(10), episode(20), episode(30, grade=None)]},
+        "fail",
+    ),
 ]
 
 

@@ -23,8 +23,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("rule", "category", "kind", "when", "status", "severity"), CASES)
-def test_safeguarding(rule: str, category: str, kind: str, when: object, status: str,
-                      severity: str | None) -> None:
+def test_safeguarding(
+    rule: str, category: str, kind: str, when: object, status: str, severity: str | None
+) -> None:
     row = check(rule, make_case(category=category, actions=[act(kind, when)]))  # type: ignore[arg-type]
     assert (row["status"], row["severity"]) == (status, severity)
 

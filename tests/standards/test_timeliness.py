@@ -13,13 +13,18 @@ FIRST = [
     ("exactly 7 days", [act("child_seen", 7)], "fail", "major"),
     ("7 days + 1 min", [act("child_seen", 7 * DAY + MINUTE)], "fail", "critical"),
     ("none at all", [], "fail", "critical"),
-    ("justified counts", [act("cctv_requested", 2 * HOUR, "not_required", "No cameras")], "pass",
-     None),
+    (
+        "justified counts",
+        [act("cctv_requested", 2 * HOUR, "not_required", "No cameras")],
+        "pass",
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("actions", "status", "severity"), [r[1:] for r in FIRST],
-                         ids=[r[0] for r in FIRST])
+@pytest.mark.parametrize(
+    ("actions", "status", "severity"), [r[1:] for r in FIRST], ids=[r[0] for r in FIRST]
+)
 def test_first_action(actions: list[dict[str, Any]], status: str, severity: str | None) -> None:
     row = check("FIRST_ACTION", make_case(actions=actions))
     assert (row["status"], row["severity"]) == (status, severity)
@@ -30,14 +35,23 @@ def test_first_action_not_yet_due() -> None:
 
 
 DRIFT = [
-    ("steady", {"closed_days": 50, "actions": [act("child_seen", 20)],
-                "notes": [note("log", 40)]}, "pass"),
+    (
+        "steady",
+        {"closed_days": 50, "actions": [act("child_seen", 20)], "notes": [note("log", 40)]},
+        "pass",
+    ),
     ("exactly 28 days", {"closed_days": 56, "actions": [act("child_seen", 28)]}, "pass"),
-    ("28 days + 1 min", {"closed_days": 30, "actions": [act("child_seen", 28 * DAY + MINUTE)]},
-     "fail"),
+    (
+        "28 days + 1 min",
+        {"closed_days": 30, "actions": [act("child_seen", 28 * DAY + MINUTE)]},
+        "fail",
+    ),
     ("gap to now", {"now_days": 60, "actions": [act("child_seen", 1)]}, "fail"),
-    ("failed actions still count as activity", {"closed_days": 50,
-     "actions": [act("child_seen", 25, "failed")]}, "pass"),
+    (
+        "failed actions still count as activity",
+        {"closed_days": 50, "actions": [act("child_seen", 25, "failed")]},
+        "pass",
+    ),
 ]
 
 

@@ -86,8 +86,7 @@ def findings_for(
 def _parse_as_of(as_of: dt.datetime | str | None) -> dt.datetime | None:
     if as_of is None or isinstance(as_of, dt.datetime):
         return as_of
-    from caseguard.bundle.values import read_timestamp
-    from caseguard.bundle.values import ValueProblem
+    from caseguard.bundle.values import ValueProblem, read_timestamp
 
     try:
         return read_timestamp(as_of)
@@ -153,8 +152,10 @@ def run_audit(
         as_of=now,
         cases=summary["cases"],
         grades={g: v["count"] for g, v in summary["grades"].items()},
-        rules={r: {k: v[k] for k in ("pass", "fail", "not_applicable")}
-               for r, v in summary["rules"].items()},
+        rules={
+            r: {k: v[k] for k in ("pass", "fail", "not_applicable")}
+            for r, v in summary["rules"].items()
+        },
         summary=summary,
         validation=validation,
         timings=timings,

@@ -66,9 +66,7 @@ def stage_database(url: str, stager: Stager, tick: Tick | None = None) -> None:
                 for table in ORDER:
                     _stream_table(conn, table, stager, tick)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"cannot read the store {store.url} ({type(exc).__name__})"
-            ) from None
+            raise StoreError(f"cannot read the store {store.url} ({type(exc).__name__})") from None
 
 
 def _stream_table(conn: sa.Connection, table: str, stager: Stager, tick: Tick | None) -> None:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from caseguard.audit import AuditResult, run_audit
@@ -31,7 +38,7 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
         console=err,
         transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(stage: str, n: int, total: int | None) -> None:
             key = "audit" if total is not None else "read"
@@ -45,11 +52,19 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
 @main.command()
 @click.argument("source", required=False, metavar="BUNDLE_OR_DB")
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("audit"), show_default=True,
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("audit"),
+    show_default=True,
     help="Folder for cases.csv, findings.jsonl, summary.json and report.html.",
 )
-@click.option("--as-of", "as_of", metavar="TS", help="Reference time (default: latest in the data).")
-@click.option("--rubric", type=click.Path(path_type=Path), help="Rubric YAML merged over the default.")
+@click.option(
+    "--as-of", "as_of", metavar="TS", help="Reference time (default: latest in the data)."
+)
+@click.option(
+    "--rubric", type=click.Path(path_type=Path), help="Rubric YAML merged over the default."
+)
 @click.option("--no-language", is_flag=True, help="Skip the language screen and its two rules.")
 @db_option
 def audit(
@@ -72,8 +87,9 @@ def audit(
     if source is None and "://" not in target:
         target = f"sqlite:///{target}"
     with _progress() as advance:
-        result = run_audit(target, out_dir, as_of=as_of, rubric=rubric, progress=advance,
-                           language=not no_language)
+        result = run_audit(
+            target, out_dir, as_of=as_of, rubric=rubric, progress=advance, language=not no_language
+        )
     _print(result)
     sys.exit(0)
 

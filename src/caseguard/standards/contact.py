@@ -102,7 +102,8 @@ def victim_update(f: Frames, p: RuleParams) -> pl.DataFrame:
         .then(pl.format("Updates kept within {} days at most", whole_days(pl.col("gap"))))
         .otherwise(
             pl.format(
-                f"No victim update for {{}} days, {{}} to {{}} (standard: every {limit_text(limit)})",
+                f"No victim update for {{}} days, {{}} to {{}} "
+                f"(standard: every {limit_text(limit)})",
                 whole_days(pl.col("gap")),
                 day("gap_from"),
                 day("gap_to"),

@@ -87,9 +87,7 @@ def evaluate(f: Frames, p: RuleParams, spec: Deadline) -> pl.DataFrame:
             .when(found & (elapsed <= limit))
             .then(pl.format(f"{spec.done} {{}} after report", duration(elapsed)))
             .when(pending)
-            .then(
-                pl.format(f"Not yet due: {noun} due by {{}}", day(pl.col("reported_at") + limit))
-            )
+            .then(pl.format(f"Not yet due: {noun} due by {{}}", day(pl.col("reported_at") + limit)))
             .when(found)
             .then(pl.format(f"{spec.done} {{}} after report {standard}", duration(elapsed)))
             .otherwise(

@@ -18,7 +18,15 @@ from caseguard.standards.registry import Rule, all_rules
 from caseguard.standards.rubric import Rubric, load_rubric
 from caseguard.standards.verdicts import RESULT
 
-FINDING_COLUMNS = ("rule", "subject_type", "subject_id", "status", "severity", "message", "evidence")
+FINDING_COLUMNS = (
+    "rule",
+    "subject_type",
+    "subject_id",
+    "status",
+    "severity",
+    "message",
+    "evidence",
+)
 CASE_COLUMNS = ("case_id", "category", "grade", "critical", "major", "minor", "failed_rules")
 SEVERITY_COUNTS = ("critical", "major", "minor")
 
@@ -48,20 +56,18 @@ def run_rules(
             out.with_columns(rule=pl.lit(rule.id), subject_type=pl.lit(rule.subject.value))
         )
     if not parts:
-        schema = {"rule": pl.String, "subject_type": pl.String, **RESULT}
+        schema: dict[str, pl.DataType] = {
+            "rule": pl.String(),
+            "subject_type": pl.String(),
+            **RESULT,
+        }
         return pl.DataFrame(schema=schema).select(FINDING_COLUMNS)
-    return (
-        pl.concat(parts)
-        .select(FINDING_COLUMNS)
-        .sort("subject_type", "subject_id", "rule")
-    )
+    return pl.concat(parts).select(FINDING_COLUMNS).sort("subject_type", "subject_id", "rule")
 
 
 def grade_cases(cases: pl.DataFrame, findings: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
     """One row per case: counts of failing case findings by severity, rules failed, grade."""
-    failing = findings.filter(
-        (pl.col("subject_type") == "case") & (pl.col("status") == "fail")
-    )
+    failing = findings.filter((pl.col("subject_type") == "case") & (pl.col("status") == "fail"))
     counts = failing.group_by("subject_id").agg(
         *[(pl.col("severity") == s).sum().alias(s) for s in SEVERITY_COUNTS],
         failed_rules=pl.col("rule").sort().str.join(";"),

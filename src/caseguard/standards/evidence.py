@@ -71,28 +71,44 @@ def cctv(f: Frames, p: RuleParams) -> pl.DataFrame:
 def suspect_action(f: Frames, p: RuleParams) -> pl.DataFrame:
     limit = p.days()
     pairs = suspect_pairs(f, p)
-    pairs = pairs.join(first_for_pair(f, pairs, SUSPECT_STEPS, "act"), on=["case_id", "person_id"],
-                       how="left")
+    pairs = pairs.join(
+        first_for_pair(f, pairs, SUSPECT_STEPS, "act"), on=["case_id", "person_id"], how="left"
+    )
     elapsed = pl.col("act_at") - pl.col("clock")
-    pending = pl.col("act_at").is_null() & (pl.col("clock") + limit > pl.col("end")) & ~pl.col(
-        "closed"
+    pending = (
+        pl.col("act_at").is_null() & (pl.col("clock") + limit > pl.col("end")) & ~pl.col("closed")
     )
     pairs = pairs.with_columns(
-        pstatus=pl.when(elapsed <= limit).then(pl.lit("pass")).when(pending)
-        .then(pl.lit("pending")).otherwise(pl.lit("fail")),
-        pmessage=pl.when(pl.col("act_at").is_not_null() & (elapsed > limit))
-        .then(pl.format(
-            f"Suspect {{}} arrested or interviewed {{}} days after identification "
-            f"(standard: within {limit_text(limit)})",
-            pl.col("person_id"), whole_days(elapsed),
-        ))
+        pstatus=pl.when(elapsed <= limit)
+        .then(pl.lit("pass"))
         .when(pending)
-        .then(pl.format("Not yet due: suspect {} to be arrested or interviewed by {}",
-                        pl.col("person_id"), day(pl.col("clock") + limit)))
-        .otherwise(pl.format(
-            "Suspect {} not arrested or interviewed: identified {}, no action in {} days",
-            pl.col("person_id"), day("clock"), whole_days(pl.col("end") - pl.col("clock")),
-        )),
+        .then(pl.lit("pending"))
+        .otherwise(pl.lit("fail")),
+        pmessage=pl.when(pl.col("act_at").is_not_null() & (elapsed > limit))
+        .then(
+            pl.format(
+                f"Suspect {{}} arrested or interviewed {{}} days after identification "
+                f"(standard: within {limit_text(limit)})",
+                pl.col("person_id"),
+                whole_days(elapsed),
+            )
+        )
+        .when(pending)
+        .then(
+            pl.format(
+                "Not yet due: suspect {} to be arrested or interviewed by {}",
+                pl.col("person_id"),
+                day(pl.col("clock") + limit),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "Suspect {} not arrested or interviewed: identified {}, no action in {} days",
+                pl.col("person_id"),
+                day("clock"),
+                whole_days(pl.col("end") - pl.col("clock")),
+            )
+        ),
         pevidence=pl.concat_list(pl.col("person_id"), pl.col("act_id")),
     )
     return per_case(f, p, pairs, "Arrest or interview on time")
@@ -117,31 +133,50 @@ def suspect_phone(f: Frames, p: RuleParams) -> pl.DataFrame:
     ).join(first_for_pair(f, pairs, ("suspect_phone_examined",), "exam"), on=keys, how="left")
     elapsed = pl.col("seized_at") - pl.col("clock")
     seized_ok = elapsed <= limit
-    pending = pl.col("seized_at").is_null() & (pl.col("clock") + limit > pl.col("end")) & ~pl.col(
-        "closed"
+    pending = (
+        pl.col("seized_at").is_null()
+        & (pl.col("clock") + limit > pl.col("end"))
+        & ~pl.col("closed")
     )
     unexamined = pl.col("closed") & pl.col("exam_at").is_null()
     pairs = pairs.with_columns(
-        pstatus=pl.when(seized_ok.fill_null(False) & ~unexamined).then(pl.lit("pass"))
-        .when(pending).then(pl.lit("pending")).otherwise(pl.lit("fail")),
-        pmessage=pl.when(pl.col("seized_at").is_null() & ~pending)
-        .then(pl.format(
-            "Suspect {}'s phone not seized: identified {}, no suspect_phone_seized action",
-            pl.col("person_id"), day("clock"),
-        ))
+        pstatus=pl.when(seized_ok.fill_null(False) & ~unexamined)
+        .then(pl.lit("pass"))
         .when(pending)
-        .then(pl.format("Not yet due: suspect {}'s phone to be seized by {}",
-                        pl.col("person_id"), day(pl.col("clock") + limit)))
+        .then(pl.lit("pending"))
+        .otherwise(pl.lit("fail")),
+        pmessage=pl.when(pl.col("seized_at").is_null() & ~pending)
+        .then(
+            pl.format(
+                "Suspect {}'s phone not seized: identified {}, no suspect_phone_seized action",
+                pl.col("person_id"),
+                day("clock"),
+            )
+        )
+        .when(pending)
+        .then(
+            pl.format(
+                "Not yet due: suspect {}'s phone to be seized by {}",
+                pl.col("person_id"),
+                day(pl.col("clock") + limit),
+            )
+        )
         .when(~seized_ok)
-        .then(pl.format(
-            f"Suspect {{}}'s phone seized {{}} days after identification "
-            f"(standard: within {limit_text(limit)})",
-            pl.col("person_id"), whole_days(elapsed),
-        ))
-        .otherwise(pl.format(
-            "Suspect {}'s phone seized but not examined before closure on {}",
-            pl.col("person_id"), day("closed_at"),
-        )),
+        .then(
+            pl.format(
+                f"Suspect {{}}'s phone seized {{}} days after identification "
+                f"(standard: within {limit_text(limit)})",
+                pl.col("person_id"),
+                whole_days(elapsed),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "Suspect {}'s phone seized but not examined before closure on {}",
+                pl.col("person_id"),
+                day("closed_at"),
+            )
+        ),
         pevidence=pl.concat_list(pl.col("person_id"), pl.col("seized_id"), pl.col("exam_id")),
     )
     return per_case(f, p, pairs, "Phone seized and examined on time")

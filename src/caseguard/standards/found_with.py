@@ -64,9 +64,7 @@ def _addressed(f: Frames, p: RuleParams) -> pl.DataFrame:
 )
 def found_with(f: Frames, p: RuleParams) -> pl.DataFrame:
     pairs = _flagged(f, p).join(_addressed(f, p), on=["child_id", "person_id"], how="left")
-    pairs = pairs.with_columns(ok=pl.col("how").is_not_null()).sort(
-        "child_id", "ok", "person_id"
-    )
+    pairs = pairs.with_columns(ok=pl.col("how").is_not_null()).sort("child_id", "ok", "person_id")
     per_child = pairs.group_by("child_id", maintain_order=True).agg(
         persons=pl.len(),
         missed=(~pl.col("ok")).sum(),
@@ -74,23 +72,36 @@ def found_with(f: Frames, p: RuleParams) -> pl.DataFrame:
         first_times=pl.col("times").first(),
         first_suspect=pl.col("suspect").first(),
         ids=pl.concat_list(pl.col("person_id"), pl.col("episode_ids"), pl.col("ref"))
-        .list.explode(keep_nulls=False, empty_as_null=False).drop_nulls(),
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .drop_nulls(),
     )
-    reason = pl.when(pl.col("first_suspect")).then(pl.lit(", a suspect in a cse/cce case,")) \
+    reason = (
+        pl.when(pl.col("first_suspect"))
+        .then(pl.lit(", a suspect in a cse/cce case,"))
         .otherwise(pl.lit(""))
+    )
     frame = f.children.join(per_child, on="child_id", how="left").with_columns(
-        status=pl.when(pl.col("persons").is_null()).then(NA)
-        .when(pl.col("missed") > 0).then(FAIL).otherwise(PASS),
+        status=pl.when(pl.col("persons").is_null())
+        .then(NA)
+        .when(pl.col("missed") > 0)
+        .then(FAIL)
+        .otherwise(PASS),
         severity=sev(p.severity()),
         message=pl.when(pl.col("persons").is_null())
         .then(pl.lit("Not found with a repeat or known suspect adult"))
         .when(pl.col("missed") > 0)
-        .then(pl.format(
-            "Found with person {}{} in {} episode(s); not linked to a cse/cce case and no CAWN "
-            "or disruption recorded", pl.col("first_person"), reason, pl.col("first_times"),
-        ))
-        .otherwise(pl.format("All {} adult(s) found with the child linked or disrupted",
-                             pl.col("persons"))),
+        .then(
+            pl.format(
+                "Found with person {}{} in {} episode(s); not linked to a cse/cce case and no CAWN "
+                "or disruption recorded",
+                pl.col("first_person"),
+                reason,
+                pl.col("first_times"),
+            )
+        )
+        .otherwise(
+            pl.format("All {} adult(s) found with the child linked or disrupted", pl.col("persons"))
+        ),
         evidence=pl.col("ids").fill_null(EMPTY_IDS),
     )
     return result(frame, "child_id")
@@ -114,15 +125,18 @@ def risk_grade(f: Frames, p: RuleParams) -> pl.DataFrame:
         f.cases.filter(pl.col("category").is_in(p.categories))
         .select("child_id", "category", c_from="reported_at", c_to="end")
         .join(eps, on="child_id")
-        .filter((pl.col("c_from") <= pl.col("reported_at"))
-                & (pl.col("reported_at") <= pl.col("c_to")))
+        .filter(
+            (pl.col("c_from") <= pl.col("reported_at")) & (pl.col("reported_at") <= pl.col("c_to"))
+        )
         .sort("episode_id", "category")
         .group_by("episode_id", maintain_order=True)
         .agg(open_category=pl.col("category").first())
     )
     triggers = f.shared.get(TRIGGERS)
     if triggers is None:
-        triggers = pl.DataFrame(schema={"child_id": pl.String, "trigger_at": f.episodes["reported_at"].dtype})
+        triggers = pl.DataFrame(
+            schema={"child_id": pl.String, "trigger_at": f.episodes["reported_at"].dtype}
+        )
     frame = (
         eps.join(open_case, on="episode_id", how="left")
         .join(triggers.select("child_id", "trigger_at"), on="child_id", how="left")
@@ -130,9 +144,11 @@ def risk_grade(f: Frames, p: RuleParams) -> pl.DataFrame:
     )
     applies = pl.col("open_category").is_not_null() | pl.col("repeat")
     graded = pl.col("risk_grade").is_in(GRADED).fill_null(False)
-    why = pl.when(pl.col("open_category").is_not_null()).then(
-        pl.format("an open {} case", pl.col("open_category"))
-    ).otherwise(pl.lit("repeat missing episodes"))
+    why = (
+        pl.when(pl.col("open_category").is_not_null())
+        .then(pl.format("an open {} case", pl.col("open_category")))
+        .otherwise(pl.lit("repeat missing episodes"))
+    )
     frame = frame.with_columns(
         status=pl.when(~applies).then(NA).when(graded).then(PASS).otherwise(FAIL),
         severity=sev(p.severity()),
@@ -140,10 +156,14 @@ def risk_grade(f: Frames, p: RuleParams) -> pl.DataFrame:
         .then(pl.lit("No open cse/cce case or repeat missing episodes when reported"))
         .when(graded)
         .then(pl.format("Graded {} risk", pl.col("risk_grade")))
-        .otherwise(pl.format(
-            "Episode reported {} graded '{}' although the child had {}",
-            day("reported_at"), pl.col("risk_grade").fill_null("not graded"), why,
-        )),
+        .otherwise(
+            pl.format(
+                "Episode reported {} graded '{}' although the child had {}",
+                day("reported_at"),
+                pl.col("risk_grade").fill_null("not graded"),
+                why,
+            )
+        ),
         evidence=pl.concat_list(pl.col("episode_id")),
     )
     return result(frame, "episode_id")

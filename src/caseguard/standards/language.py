@@ -51,13 +51,20 @@ def language(f: Frames, p: RuleParams) -> pl.DataFrame:
     found = pl.col("notes").is_not_null()
     words = pl.col("words").list.head(5).list.eval(pl.format("'{}'", pl.element())).list.join(", ")
     frame = f.cases.join(per_case, on="case_id", how="left").with_columns(
-        status=pl.when(~in_categories(p.categories)).then(NA).when(found).then(FAIL)
+        status=pl.when(~in_categories(p.categories))
+        .then(NA)
+        .when(found)
+        .then(FAIL)
         .otherwise(PASS),
         severity=sev(p.severity()),
-        message=pl.when(~in_categories(p.categories)).then(not_in_scope())
+        message=pl.when(~in_categories(p.categories))
+        .then(not_in_scope())
         .when(found)
-        .then(pl.format("Victim-blaming language in {} note(s): {}", pl.col("notes").list.len(),
-                        words))
+        .then(
+            pl.format(
+                "Victim-blaming language in {} note(s): {}", pl.col("notes").list.len(), words
+            )
+        )
         .otherwise(pl.lit("No victim-blaming language found in the case's notes")),
         evidence=pl.concat_list(pl.col("case_id"), pl.col("notes").fill_null(EMPTY_IDS)),
     )
@@ -113,9 +120,11 @@ def _challenged(f: Frames, p: RuleParams) -> pl.DataFrame:
 )
 def language_challenged(f: Frames, p: RuleParams) -> pl.DataFrame:
     window = p.days()
-    flagged = _challenged(f, p).with_columns(
-        missed=~pl.col("challenged") & pl.col("due")
-    ).sort("case_id", pl.col("missed").not_(), "written_at", "note_id", "start")
+    flagged = (
+        _challenged(f, p)
+        .with_columns(missed=~pl.col("challenged") & pl.col("due"))
+        .sort("case_id", pl.col("missed").not_(), "written_at", "note_id", "start")
+    )
     per_case = flagged.group_by("case_id", maintain_order=True).agg(
         findings=pl.len(),
         missed=pl.col("missed").sum(),
@@ -123,29 +132,47 @@ def language_challenged(f: Frames, p: RuleParams) -> pl.DataFrame:
         first_match=pl.col("match").first(),
         first_note=pl.col("note_id").first(),
         first_at=pl.col("written_at").first(),
-        ids=pl.concat_list("note_id", "review_id").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().unique(maintain_order=True),
+        ids=pl.concat_list("note_id", "review_id")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .drop_nulls()
+        .unique(maintain_order=True),
     )
-    more = pl.when(pl.col("missed") > 1).then(
-        pl.format(" (and {} more)", pl.col("missed") - 1)
-    ).otherwise(pl.lit(""))
+    more = (
+        pl.when(pl.col("missed") > 1)
+        .then(pl.format(" (and {} more)", pl.col("missed") - 1))
+        .otherwise(pl.lit(""))
+    )
     scope = in_categories(p.categories)
     frame = f.cases.join(per_case, on="case_id", how="left").with_columns(
-        status=pl.when(~scope | pl.col("findings").is_null()).then(NA)
-        .when(pl.col("missed") > 0).then(FAIL)
-        .when(pl.col("challenged") > 0).then(PASS).otherwise(NA),
+        status=pl.when(~scope | pl.col("findings").is_null())
+        .then(NA)
+        .when(pl.col("missed") > 0)
+        .then(FAIL)
+        .when(pl.col("challenged") > 0)
+        .then(PASS)
+        .otherwise(NA),
         severity=sev(p.severity()),
-        message=pl.when(~scope).then(not_in_scope())
+        message=pl.when(~scope)
+        .then(not_in_scope())
         .when(pl.col("findings").is_null())
         .then(pl.lit("No victim-blaming language to challenge"))
         .when(pl.col("missed") > 0)
-        .then(pl.format(
-            f"Victim-blaming words '{{}}' in note {{}} ({{}}) not challenged by a supervisor's "
-            f"review within {limit_text(window)}{{}}",
-            pl.col("first_match"), pl.col("first_note"), day("first_at"), more,
-        ))
+        .then(
+            pl.format(
+                f"Victim-blaming words '{{}}' in note {{}} ({{}}) not challenged by a supervisor's "
+                f"review within {limit_text(window)}{{}}",
+                pl.col("first_match"),
+                pl.col("first_note"),
+                day("first_at"),
+                more,
+            )
+        )
         .when(pl.col("challenged") > 0)
-        .then(pl.format("All {} victim-blaming finding(s) challenged by a supervisor",
-                        pl.col("findings")))
+        .then(
+            pl.format(
+                "All {} victim-blaming finding(s) challenged by a supervisor", pl.col("findings")
+            )
+        )
         .otherwise(pl.lit("Not yet due: victim-blaming language awaiting a supervisor's review")),
         evidence=pl.concat_list(pl.col("case_id"), pl.col("ids").fill_null(EMPTY_IDS)),
     )

@@ -46,7 +46,9 @@ def missing_linked(f: Frames, p: RuleParams) -> pl.DataFrame:
         f.cases.select("case_id", "child_id", "reported_at", "end")
         .join(eps, on="child_id")
         .filter((pl.col("ep_at") >= pl.col("reported_at")) & (pl.col("ep_at") <= pl.col("end")))
-        .with_columns(bad=pl.col("ep_case").is_null() | ~pl.col("grade").is_in(GRADED).fill_null(False))
+        .with_columns(
+            bad=pl.col("ep_case").is_null() | ~pl.col("grade").is_in(GRADED).fill_null(False)
+        )
         .sort("case_id", pl.col("bad").not_(), "ep_at", "episode_id")
         .group_by("case_id", maintain_order=True)
         .agg(
@@ -57,20 +59,29 @@ def missing_linked(f: Frames, p: RuleParams) -> pl.DataFrame:
     )
     scope = in_categories(p.categories)
     frame = f.cases.join(within, on="case_id", how="left").with_columns(
-        status=pl.when(~scope | pl.col("episodes").is_null()).then(NA)
-        .when(pl.col("bad") > 0).then(FAIL).otherwise(PASS),
+        status=pl.when(~scope | pl.col("episodes").is_null())
+        .then(NA)
+        .when(pl.col("bad") > 0)
+        .then(FAIL)
+        .otherwise(PASS),
         severity=sev(p.severity()),
-        message=pl.when(~scope).then(not_in_scope())
+        message=pl.when(~scope)
+        .then(not_in_scope())
         .when(pl.col("episodes").is_null())
         .then(pl.lit("No missing episode in the case's open period"))
         .when(pl.col("bad") > 0)
-        .then(pl.format(
-            "{} of {} missing episode(s) in the open period not linked to a case or not graded "
-            "medium/high risk (first: {})",
-            pl.col("bad"), pl.col("episodes"), pl.col("bad_ids").list.first(),
-        ))
-        .otherwise(pl.format("All {} missing episode(s) linked and risk-graded",
-                             pl.col("episodes"))),
+        .then(
+            pl.format(
+                "{} of {} missing episode(s) in the open period not linked to a case or not graded "
+                "medium/high risk (first: {})",
+                pl.col("bad"),
+                pl.col("episodes"),
+                pl.col("bad_ids").list.first(),
+            )
+        )
+        .otherwise(
+            pl.format("All {} missing episode(s) linked and risk-graded", pl.col("episodes"))
+        ),
         evidence=pl.concat_list(pl.col("case_id"), pl.col("bad_ids").fill_null(EMPTY_IDS)),
     )
     return result(frame, "case_id")
@@ -94,19 +105,28 @@ def return_interview(f: Frames, p: RuleParams) -> pl.DataFrame:
     late = offered - returned
     pending = offered.is_null() & (returned + limit > pl.lit(f.now))
     frame = f.episodes.with_columns(
-        status=pl.when(returned.is_null()).then(NA).when(late <= limit).then(PASS)
-        .when(pending).then(NA).otherwise(FAIL),
+        status=pl.when(returned.is_null())
+        .then(NA)
+        .when(late <= limit)
+        .then(PASS)
+        .when(pending)
+        .then(NA)
+        .otherwise(FAIL),
         severity=sev(p.severity()),
-        message=pl.when(returned.is_null()).then(pl.lit("Child not recorded as returned"))
+        message=pl.when(returned.is_null())
+        .then(pl.lit("Child not recorded as returned"))
         .when(late <= limit)
         .then(pl.format("Return interview offered {} after return", duration(late)))
         .when(pending)
         .then(pl.format("Not yet due: return interview to be offered by {}", day(returned + limit)))
         .when(offered.is_not_null())
-        .then(pl.format(
-            f"Return interview offered {{}} after return (standard: within {limit_text(limit)})",
-            duration(late),
-        ))
+        .then(
+            pl.format(
+                f"Return interview offered {{}} after return "
+                f"(standard: within {limit_text(limit)})",
+                duration(late),
+            )
+        )
         .otherwise(pl.format("No return interview offered: child returned {}", day(returned))),
         evidence=pl.concat_list(pl.col("episode_id")),
     )
@@ -114,7 +134,10 @@ def return_interview(f: Frames, p: RuleParams) -> pl.DataFrame:
 
 
 def repeat_triggers(f: Frames, p: RuleParams) -> pl.DataFrame:
-    """Per child, the first episode that makes N within the window: ``child_id, trigger_at, ids``."""
+    """Per child, the first episode making N within the window.
+
+    Columns: ``child_id, trigger_at, ids`` (the N episode ids).
+    """
     n, window = p.count("episodes"), p.days("window_days")
     eps = f.episodes.sort("child_id", "reported_at", "episode_id")
     lag = pl.col("reported_at").shift(n - 1).over("child_id")
@@ -147,8 +170,9 @@ def repeat_missing(f: Frames, p: RuleParams) -> pl.DataFrame:
         counting(f.actions, ("risk_assessment",))
         .join(f.cases.select("case_id", "child_id"), on="case_id")
         .join(triggers, on="child_id")
-        .filter((pl.col("at") >= pl.col("trigger_at"))
-                & (pl.col("at") <= pl.col("trigger_at") + limit))
+        .filter(
+            (pl.col("at") >= pl.col("trigger_at")) & (pl.col("at") <= pl.col("trigger_at") + limit)
+        )
         .sort("child_id", "at", "action_id")
         .group_by("child_id", maintain_order=True)
         .agg(ra_id=pl.col("action_id").first(), ra_at=pl.col("at").first())
@@ -159,23 +183,33 @@ def repeat_missing(f: Frames, p: RuleParams) -> pl.DataFrame:
         f.children.join(triggers, on="child_id", how="left")
         .join(assessed, on="child_id", how="left")
         .with_columns(
-            status=pl.when(~met).then(NA).when(pl.col("ra_id").is_not_null()).then(PASS)
-            .when(pending).then(NA).otherwise(FAIL),
+            status=pl.when(~met)
+            .then(NA)
+            .when(pl.col("ra_id").is_not_null())
+            .then(PASS)
+            .when(pending)
+            .then(NA)
+            .otherwise(FAIL),
             severity=sev(p.severity()),
-            message=pl.when(~met).then(pl.lit("No repeat missing episodes"))
+            message=pl.when(~met)
+            .then(pl.lit("No repeat missing episodes"))
             .when(pl.col("ra_id").is_not_null())
             .then(pl.format("Risk assessed on {} after repeat missing episodes", day("ra_at")))
             .when(pending)
-            .then(pl.format("Not yet due: risk assessment due by {}",
-                            day(pl.col("trigger_at") + limit)))
-            .otherwise(pl.format(
-                f"Missing {p.count('episodes')} times within {limit_text(p.days('window_days'))} "
-                f"(by {{}}) with no risk assessment within {limit_text(limit)}",
-                day("trigger_at"),
-            )),
-            evidence=pl.concat_list(
-                pl.col("ids").fill_null(EMPTY_IDS), pl.col("ra_id")
+            .then(
+                pl.format(
+                    "Not yet due: risk assessment due by {}", day(pl.col("trigger_at") + limit)
+                )
+            )
+            .otherwise(
+                pl.format(
+                    f"Missing {p.count('episodes')} times within "
+                    f"{limit_text(p.days('window_days'))} "
+                    f"(by {{}}) with no risk assessment within {limit_text(limit)}",
+                    day("trigger_at"),
+                )
             ),
+            evidence=pl.concat_list(pl.col("ids").fill_null(EMPTY_IDS), pl.col("ra_id")),
         )
     )
     return result(frame, "child_id")

@@ -68,28 +68,55 @@ def supervision(f: Frames, p: RuleParams) -> pl.DataFrame:
         f.cases.join(firsts, on="case_id", how="left")
         .join(gaps, on="case_id", how="left")
         .with_columns(
-            status=pl.when(~scope).then(NA).when(ok).then(PASS).when(pending).then(NA)
+            status=pl.when(~scope)
+            .then(NA)
+            .when(ok)
+            .then(PASS)
+            .when(pending)
+            .then(NA)
             .otherwise(FAIL),
             severity=sev(p.severity()),
             message=pl.when(~scope)
             .then(not_in_scope())
             .when(ok)
-            .then(pl.format("Reviewed by a supervisor; longest gap between reviews {} days",
-                            whole_days(pl.col("gap"))))
+            .then(
+                pl.format(
+                    "Reviewed by a supervisor; longest gap between reviews {} days",
+                    whole_days(pl.col("gap")),
+                )
+            )
             .when(pending)
-            .then(pl.format("Not yet due: first supervisory review due by {}",
-                            day(pl.col("reported_at") + first_limit)))
+            .then(
+                pl.format(
+                    "Not yet due: first supervisory review due by {}",
+                    day(pl.col("reported_at") + first_limit),
+                )
+            )
             .when(~found)
-            .then(pl.format("No supervisory review: reported {}, none in {} days",
-                            day("reported_at"), whole_days(pl.col("end") - pl.col("reported_at"))))
+            .then(
+                pl.format(
+                    "No supervisory review: reported {}, none in {} days",
+                    day("reported_at"),
+                    whole_days(pl.col("end") - pl.col("reported_at")),
+                )
+            )
             .when(elapsed > first_limit)
-            .then(pl.format(
-                f"First supervisory review {{}} days after report "
-                f"(standard: within {limit_text(first_limit)})", whole_days(elapsed)))
-            .otherwise(pl.format(
-                f"No supervisory review for {{}} days, {{}} to {{}} "
-                f"(standard: every {limit_text(limit)})",
-                whole_days(pl.col("gap")), day("gap_from"), day("gap_to"))),
+            .then(
+                pl.format(
+                    f"First supervisory review {{}} days after report "
+                    f"(standard: within {limit_text(first_limit)})",
+                    whole_days(elapsed),
+                )
+            )
+            .otherwise(
+                pl.format(
+                    f"No supervisory review for {{}} days, {{}} to {{}} "
+                    f"(standard: every {limit_text(limit)})",
+                    whole_days(pl.col("gap")),
+                    day("gap_from"),
+                    day("gap_to"),
+                )
+            ),
             evidence=evidence("case_id", "first_id", "from_id", "to_id"),
         )
     )
@@ -99,9 +126,7 @@ def supervision(f: Frames, p: RuleParams) -> pl.DataFrame:
 def _outstanding(f: Frames) -> pl.DataFrame:
     """Per case the evidential rules failing, joined by ', '."""
     parts = [
-        f.results[r].filter(pl.col("status") == "fail").select(
-            case_id="subject_id", rule=pl.lit(r)
-        )
+        f.results[r].filter(pl.col("status") == "fail").select(case_id="subject_id", rule=pl.lit(r))
         for r in EVIDENTIAL
         if r in f.results
     ]
@@ -132,17 +157,21 @@ def closure(f: Frames, p: RuleParams) -> pl.DataFrame:
     window = p.days("review_days")
     notes = f.notes.join(f.cases.select("case_id", "closed_at"), on="case_id")
     closure_notes = (
-        notes.filter(pl.col("kind") == "closure").sort("case_id", "note_id")
-        .group_by("case_id", maintain_order=True).agg(closure_id=pl.col("note_id").first())
+        notes.filter(pl.col("kind") == "closure")
+        .sort("case_id", "note_id")
+        .group_by("case_id", maintain_order=True)
+        .agg(closure_id=pl.col("note_id").first())
     )
     reviews = (
         notes.filter(
-            (pl.col("kind") == "review") & pl.col("supervisor")
+            (pl.col("kind") == "review")
+            & pl.col("supervisor")
             & (pl.col("written_at") <= pl.col("closed_at"))
             & (pl.col("written_at") >= pl.col("closed_at") - window)
         )
         .sort("case_id", "written_at", "note_id", descending=[False, True, False])
-        .group_by("case_id", maintain_order=True).agg(review_id=pl.col("note_id").first())
+        .group_by("case_id", maintain_order=True)
+        .agg(review_id=pl.col("note_id").first())
     )
     frame = (
         f.cases.join(closure_notes, on="case_id", how="left")
@@ -151,8 +180,9 @@ def closure(f: Frames, p: RuleParams) -> pl.DataFrame:
     )
     problems = pl.concat_str(
         [
-            pl.when(pl.col("outstanding").is_not_null())
-            .then(pl.format("; evidential failures outstanding: {}", pl.col("outstanding"))),
+            pl.when(pl.col("outstanding").is_not_null()).then(
+                pl.format("; evidential failures outstanding: {}", pl.col("outstanding"))
+            ),
             pl.when(pl.col("closure_id").is_null()).then(pl.lit("; no closure note")),
             pl.when(pl.col("review_id").is_null()).then(
                 pl.lit(f"; no supervisor's review in the {limit_text(window)} before closure")
@@ -162,14 +192,18 @@ def closure(f: Frames, p: RuleParams) -> pl.DataFrame:
     )
     scope = in_categories(p.categories) & pl.col("closed")
     frame = frame.with_columns(problems=problems).with_columns(
-        status=pl.when(~scope).then(NA).when(pl.col("problems") == "").then(PASS)
-        .otherwise(FAIL),
+        status=pl.when(~scope).then(NA).when(pl.col("problems") == "").then(PASS).otherwise(FAIL),
         severity=pl.when(pl.col("outstanding").is_not_null())
-        .then(sev(p.severity("evidential"))).otherwise(sev(p.severity("other"))),
-        message=pl.when(~in_categories(p.categories)).then(not_in_scope())
-        .when(~pl.col("closed")).then(pl.lit("Case is open"))
+        .then(sev(p.severity("evidential")))
+        .otherwise(sev(p.severity("other"))),
+        message=pl.when(~in_categories(p.categories))
+        .then(not_in_scope())
+        .when(~pl.col("closed"))
+        .then(pl.lit("Case is open"))
         .when(pl.col("problems") == "")
-        .then(pl.format("Closed {} with a closure note and a supervisor's review", day("closed_at")))
+        .then(
+            pl.format("Closed {} with a closure note and a supervisor's review", day("closed_at"))
+        )
         .otherwise(pl.format("Closed {}{}", day("closed_at"), pl.col("problems"))),
         evidence=evidence("case_id", "closure_id", "review_id"),
     )

@@ -31,8 +31,7 @@ def referral(f: Frames, p: RuleParams) -> pl.DataFrame:
     "STRATEGY",
     title="Strategy discussion held",
     family="safeguarding",
-    checks="A `strategy_discussion` with children's social care within the limit of "
-    "`reported_at`.",
+    checks="A `strategy_discussion` with children's social care within the limit of `reported_at`.",
     why="A strategy discussion decides, with partners, how to protect the child and who "
     "investigates what; without it agencies work apart.",
     fix="Request a strategy discussion with children's social care and record it.",

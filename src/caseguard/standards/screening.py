@@ -15,7 +15,6 @@ from typing import Any, Protocol
 import polars as pl
 
 from caseguard.errors import UsageError
-
 from caseguard.standards.frames import LANG_FINDINGS, LANG_REVIEWS, Frames
 
 GENERAL = "*"  # a challenge that names no words: "this language is inappropriate"
@@ -51,7 +50,7 @@ def _challenge_keys(challenge: Any) -> Iterable[str]:
 def language_screen() -> Screen:
     """The screen from ``caseguard.language``, adapted to ``NoteScreen``."""
     try:
-        from caseguard.language import screen_note
+        from caseguard.language import screen_note  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         raise UsageError(
             "the language screen (caseguard.language) is not available",
@@ -79,8 +78,10 @@ def _ages(f: Frames) -> pl.DataFrame:
     before_birthday = (when.dt.month() < born.dt.month()) | (
         (when.dt.month() == born.dt.month()) & (when.dt.day() < born.dt.day())
     )
-    age = when.dt.year().cast(pl.Int64) - born.dt.year().cast(pl.Int64) - before_birthday.cast(
-        pl.Int64
+    age = (
+        when.dt.year().cast(pl.Int64)
+        - born.dt.year().cast(pl.Int64)
+        - before_birthday.cast(pl.Int64)
     )
     return f.notes.join(dob.select("case_id", "date_of_birth"), on="case_id", how="left").select(
         "note_id", "case_id", "written_at", "kind", "supervisor", "text", age=age

@@ -61,19 +61,26 @@ def first_for_pair(
 def per_case(f: Frames, p: RuleParams, pairs: pl.DataFrame, done: str) -> pl.DataFrame:
     """Case findings from pair verdicts (``pstatus``, ``pmessage``, ``pevidence`` columns)."""
     ranked = pairs.with_columns(
-        rank=pl.when(pl.col("pstatus") == "fail").then(0).when(pl.col("pstatus") == "pass")
-        .then(1).otherwise(2)
+        rank=pl.when(pl.col("pstatus") == "fail")
+        .then(0)
+        .when(pl.col("pstatus") == "pass")
+        .then(1)
+        .otherwise(2)
     ).sort("case_id", "rank", "person_id")
     agg = ranked.group_by("case_id", maintain_order=True).agg(
         worst=pl.col("pstatus").first(),
         first_message=pl.col("pmessage").first(),
         fails=(pl.col("pstatus") == "fail").sum(),
         suspects=pl.len(),
-        pevidence=pl.col("pevidence").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls(),
+        pevidence=pl.col("pevidence")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .drop_nulls(),
     )
-    more = pl.when(pl.col("fails") > 1).then(
-        pl.format(" (and {} more suspects)", pl.col("fails") - 1)
-    ).otherwise(pl.lit(""))
+    more = (
+        pl.when(pl.col("fails") > 1)
+        .then(pl.format(" (and {} more suspects)", pl.col("fails") - 1))
+        .otherwise(pl.lit(""))
+    )
     frame = f.cases.join(agg, on="case_id", how="left").with_columns(
         status=pl.when(~in_categories(p.categories) | pl.col("worst").is_null())
         .then(NA)

@@ -74,7 +74,9 @@ def drift(f: Frames, p: RuleParams) -> pl.DataFrame:
         message=pl.when(~in_categories(p.categories))
         .then(not_in_scope())
         .when(ok)
-        .then(pl.format("Longest gap without an action or note: {} days", whole_days(pl.col("gap"))))
+        .then(
+            pl.format("Longest gap without an action or note: {} days", whole_days(pl.col("gap")))
+        )
         .otherwise(
             pl.format(
                 f"Case drifted: {{}} days without an action or note, {{}} to {{}} "

@@ -31,7 +31,7 @@ def sev(severity: Severity) -> pl.Expr:
 
 
 def result(frame: pl.DataFrame, subject: str) -> pl.DataFrame:
-    """The five result columns from a frame with ``subject``, status, severity, message, evidence."""
+    """The five result columns: ``subject`` as subject_id, status, severity, message, evidence."""
     return frame.select(
         pl.col(subject).cast(pl.String).alias("subject_id"),
         pl.col("status").cast(pl.String),
