@@ -1,0 +1,72 @@
+"""``caseguard screen`` and ``language-eval``: the language screen on files, and its accuracy."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from caseguard.cli import main
+from caseguard.cli.options import format_option
+from caseguard.language.evaluate import evaluate
+from caseguard.language.formats import write_findings
+from caseguard.language.inputs import read_notes
+from caseguard.language.screen import Note, screen_notes
+
+SHOWN_MISSES = 200
+
+
+@main.command("screen")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@format_option("text", "jsonl", "json")
+@click.option(
+    "--age",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="N",
+    help="The child's age when the notes were written (default: unknown, so a child).",
+)
+@click.option("--advisory", is_flag=True, help="Also flag advisory (contested) wording.")
+def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: bool) -> None:
+    """Flag victim-blaming language about children in notes.
+
+    INPUT is a text file (one note per line), a CSV (note_id,text[,child_age]) or a case bundle
+    (folder, .zip or .xlsx). Exit code 0 when nothing is flagged, 1 when something is, 2 when an
+    input cannot be read.
+    """
+    notes = _all_notes(inputs, age)
+    found = write_findings(screen_notes(notes, advisory=advisory), fmt, sys.stdout)
+    sys.stdout.flush()
+    sys.exit(1 if found else 0)
+
+
+def _all_notes(inputs: tuple[Path, ...], age: float | None) -> Iterator[Note]:
+    for path in inputs:
+        yield from read_notes(path, age=age)
+
+
+@main.command("language-eval")
+@click.argument("labelled", type=click.Path(path_type=Path))
+@click.option("--advisory", is_flag=True, help="Also count advisory wording as flagged.")
+def language_eval(labelled: Path, advisory: bool) -> None:
+    """Precision, recall and F1 of the language screen on a labelled CSV.
+
+    Columns: note_id,child_age,label,text (label 1 = should be flagged). A note counts as flagged
+    when it has at least one finding. Misses are listed.
+    """
+    result = evaluate(labelled, advisory=advisory)
+    click.echo(
+        f"notes {result.total}  TP {result.true_positives}  FP {result.false_positives}  "
+        f"FN {result.false_negatives}  TN {result.true_negatives}"
+    )
+    click.echo(f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}")
+    for title, misses in (
+        ("false negatives (missed)", result.missed),
+        ("false positives (wrongly flagged)", result.wrongly_flagged),
+    ):
+        click.echo(f"\n{title}: {len(misses)}")
+        for miss in misses[:SHOWN_MISSES]:
+            rules = f"  [{', '.join(miss.rules)}]" if miss.rules else ""
+            click.echo(f"  {miss.note_id}: {miss.text}{rules}")

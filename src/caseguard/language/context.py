@@ -1,0 +1,251 @@
+"""The context stage: decide, for one hit, whether it is the writer's own language about the child.
+
+Each check looks only at the sentence around the hit and explains its decision in words that
+end up in the finding (or in the recorded non-finding).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from caseguard.language import cues
+from caseguard.language.lexicon import Entry
+from caseguard.language.records import Decision
+from caseguard.language.sentences import sentence_bounds
+
+_EXCEPTIONS: dict[str, re.Pattern[str]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    decision: Decision
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class NoteText:
+    """One note's text, with the quoted spans worked out once (only for notes with hits)."""
+
+    text: str
+    _quotes: list[tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        if self._quotes is None:
+            self._quotes = [m.span() for m in cues.QUOTE.finditer(self.text)]
+        return self._quotes
+
+
+@dataclass(frozen=True, slots=True)
+class Around:
+    """The sentence around a hit, cut into the parts the checks read."""
+
+    before: str
+    match: str
+    after: str
+    sentence: str
+    offset: int  # where the hit starts inside the sentence
+
+
+def judge(entry: Entry, note: NoteText, start: int, end: int, child_age: float | None) -> Verdict:
+    """The decision for one hit, with every reason that led to it."""
+    head, stop = sentence_bounds(note.text, start, end)
+    text = note.text
+    around = Around(
+        text[head:start], text[start:end], text[end:stop], text[head:stop], start - head
+    )
+    age_reason = _age_reason(entry, child_age)
+    if age_reason is None:
+        return Verdict(Decision.ADULT_AGE, (_adult_age(child_age),))
+    for decision, check in _CHECKS:
+        reason = check(entry, around)
+        if reason is not None:
+            return Verdict(decision, (reason,))
+    quoted = _quoted(note, start, end) or _attributed(around)
+    if quoted is not None:
+        adopted = cues.ADOPTION.search(around.sentence)
+        if adopted is None:
+            return Verdict(Decision.QUOTED, (quoted,))
+        return Verdict(
+            Decision.ADOPTED,
+            (age_reason, f"{quoted}, but the writer adopts them ('{adopted.group(0)}')"),
+        )
+    for decision, check in _LATE_CHECKS:
+        reason = check(entry, around)
+        if reason is not None:
+            return Verdict(decision, (reason,))
+    return Verdict(
+        Decision.FLAGGED,
+        (
+            age_reason,
+            "the writer's own words (not quoted, attributed, negated or challenged)",
+            "about the child",
+        ),
+    )
+
+
+def _age_reason(entry: Entry, child_age: float | None) -> str | None:
+    """Why the age lets the hit through; ``None`` when a child-only term is about an adult."""
+    if child_age is None:
+        return "age unknown: treated as a child (a child's case file)"
+    if child_age < 18:
+        return f"age {child_age:g} at the time of writing: a child"
+    if entry.child_only:
+        return None
+    return f"age {child_age:g}, but this wording is wrong at any age"
+
+
+def _adult_age(child_age: float | None) -> str:
+    return f"age {child_age:g} at the time of writing: a term wrong only about a child"
+
+
+def _exception(entry: Entry, around: Around) -> str | None:
+    if entry.exception_regex is None:
+        return None
+    pattern = _EXCEPTIONS.get(entry.id)
+    if pattern is None:
+        pattern = _EXCEPTIONS[entry.id] = re.compile(entry.exception_regex, re.I | re.A)
+    start, end = around.offset, around.offset + len(around.match)
+    for m in pattern.finditer(around.sentence):
+        if m.start() < end and start < m.end():
+            return f"ordinary or legal sense: '{m.group(0)}'"
+    return None
+
+
+def _challenge(entry: Entry, around: Around) -> str | None:
+    found = cues.METALANGUAGE.search(around.sentence)
+    if found is not None:
+        return f"the words are named to challenge them ('{found.group(0).strip()}')"
+    for m in cues.GUIDANCE.finditer(around.sentence):
+        passive = m.group("verb").lower() in {"used", "written", "recorded", "described", "called"}
+        if passive or cues.GUIDANCE_TAIL.search(m.group("tail")):
+            return f"guidance about language ('{m.group(0)[:40].strip()}')"
+    return None
+
+
+def _quoted(note: NoteText, start: int, end: int) -> str | None:
+    for low, high in note.quotes:
+        if low < start and end < high:
+            return "inside quotation marks: someone else's words, recorded"
+    return None
+
+
+def _attributed(around: Around) -> str | None:
+    before = re.split(r"[;:]", around.before)[-1]
+    source = cues.SOURCE_PHRASE.search(before)
+    if source is not None:
+        return f"attributed to someone else ('{source.group(0)}')"
+    for m in reversed(list(cues.ATTRIBUTION.finditer(before))):
+        if len(cues.WORD.findall(before[m.end() :])) <= 20:
+            speaker = _speaker(m.group("speaker"))
+            return None if speaker is None else f"attributed to {speaker}"
+    return _attributed_after(around)
+
+
+def _attributed_after(around: Around) -> str | None:
+    after = cues.AFTER_ATTRIBUTION.search(around.after)
+    if after is not None:
+        speaker = _speaker(after.group("speaker"))
+        if speaker is not None:
+            return f"attributed to {speaker}"
+    if cues.PASSIVE_AGENT.search(around.before):
+        agent = cues.AGENT.search(around.after[:80])
+        if agent is not None:
+            speaker = _speaker(agent.group("speaker"))
+            if speaker is not None:
+                return f"attributed to {speaker}"
+    return None
+
+
+def _speaker(words: str) -> str | None:
+    """Who is speaking: ``None`` when it is the writer or a colleague (their words count)."""
+    tokens = [t.lower().replace("’", "'") for t in cues.WORD.findall(words)]
+    if not tokens:
+        return None
+    last = tokens[-1].removesuffix("'s")
+    if last in cues.WRITER or (len(tokens) > 1 and tokens[-2] in cues.RANKS):
+        return None
+    return f"'{' '.join(tokens[-2:]) if tokens[-2:-1] in (['the'], ['her'], ['his']) else last}'"
+
+
+def _negated(entry: Entry, around: Around) -> str | None:
+    before = re.split(r"[;:]", around.before)[-1]
+    strong = cues.STRONG_NEGATION.search(before)
+    if strong is not None:
+        return f"negated or rejected ('{strong.group(0)}')"
+    clause = cues.CLAUSE_BREAK.split(before)[-1]
+    clause = cues.NOT_NEGATION.sub(" ", clause)
+    words = cues.WORD.findall(clause)[-8:]
+    for word in words:
+        if cues.NEGATION.fullmatch(word) or word.lower().endswith("n't"):
+            return f"negated ('{word}')"
+    return None
+
+
+def _adult_subject(entry: Entry, around: Around) -> str | None:
+    if not entry.subject_check:
+        return None
+    if entry.category == "labels_child" and cues.AGENT_BEFORE.search(around.before):
+        return "the words describe the person acting on the child, not the child"
+    subject = _nearest_person(around)
+    if subject is None or not subject[1]:
+        return None
+    if _child_object(around):
+        return None
+    return f"about an adult ('{subject[0]}'), not the child"
+
+
+def _nearest_person(around: Around) -> tuple[str, bool] | None:
+    """The nearest person word before the hit, and whether it names an adult."""
+    clause = re.split(r"[;:]", around.before)[-1]
+    tokens = cues.WORD.findall(clause)
+    first = cues.WORD.findall(around.match)[:1]
+    if first and first[0].lower().endswith(("'s", "’s")):
+        tokens.append(first[0])
+    for index in range(len(tokens) - 1, max(-1, len(tokens) - 13), -1):
+        kind = _person(tokens, index)
+        if kind is not None:
+            return tokens[index], kind
+    return None
+
+
+def _person(tokens: list[str], index: int) -> bool | None:
+    """True for an adult, False for a child, None for a word that is not a person."""
+    word = tokens[index].lower().replace("’", "'").removesuffix("'s")
+    previous = tokens[index - 1].lower() if index else ""
+    age = cues.AGE_WORD.match(word)
+    if age is not None:
+        return int(age.group(1) or age.group(2)) >= 18
+    if word.isdigit() and previous == "aged":
+        return int(word) >= 18
+    if word in cues.GROUP_WORDS:
+        return True if previous in cues.ADULT_QUALIFIERS else None
+    if word in cues.ADULT_WORDS:
+        return True
+    if word in cues.CHILD_WORDS:
+        return False
+    return None
+
+
+def _child_object(around: Around) -> bool:
+    """Whether the words after the hit name a child (an adult "in a relationship with her")."""
+    tokens = cues.WORD.findall(around.match) + cues.WORD.findall(around.after)[:6]
+    for index, token in enumerate(tokens):
+        kind = _person(tokens, index)
+        possessive = token.lower() in {"her", "his", "their"} and index + 1 < len(tokens)
+        if possessive and _person(tokens, index + 1) is not None:
+            continue
+        if kind is False and token.lower() not in {"he", "she", "himself", "herself"}:
+            return True
+    return False
+
+
+_CHECKS = (
+    (Decision.ORDINARY_SENSE, _exception),
+    (Decision.CHALLENGED, _challenge),
+)
+_LATE_CHECKS = (
+    (Decision.NEGATED, _negated),
+    (Decision.ADULT_SUBJECT, _adult_subject),
+)

@@ -1,0 +1,156 @@
+"""The word lists and cue expressions the context stage reads around a hit.
+
+They run only on the sentence around a hit, so they use Python ``re`` (look-behind allowed).
+"""
+
+from __future__ import annotations
+
+import re
+
+I = re.IGNORECASE  # noqa: E741
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- challenge and guidance: the words are named in order to reject them -----------------------
+METALANGUAGE = re.compile(
+    r"victim[\s-]*blam\w*"
+    r"|\bblam(?:es|ed|ing)\s+(?:the\s+)?(?:child|victim|young\s+person|her|him|them)\b"
+    r"|\b(?:inappropriate|unacceptable|unhelpful|stigmati[sz]ing|judge?mental|offensive|outdated"
+    r"|harmful|loaded|problematic|poor|incorrect|wrong|appropriate|better|preferred)\s+"
+    r"(?:language|terms?|terminology|phrases?|phrasing|wording|words?|labels?|descriptions?"
+    r"|expressions?)\b"
+    r"|\b(?:the|this|that|such|these|those)\s+(?:terms?|phrases?|words?|wording|labels?"
+    r"|descriptions?|expressions?|language|terminology)\b"
+    r"|\b(?:terms?|phrases?|words?|wording|labels?|language)\s+(?:such\s+as|like)\b"
+    r"|\bchallenged\b|\bchalleng(?:e|es)\s+(?:this|the|that|these|such|use|any|language|them)\b"
+    r"|\bto\s+challenge\b|\bre-?word\w*|\brephras\w*|\bguidance\b|\blanguage\s+matters\b"
+    r"|\b(?:officers?|oic|staff|team|author|writer|all)\b[^.;]{0,30}\breminded\b"
+    r"|\breminded\s+(?:the\s+)?(?:officers?|oic|staff|team|all|author|writer)\b"
+    r"|\bnot\s+(?:an?\s+)?(?:accurate|appropriate|acceptable|helpful|fair|correct)\s+"
+    r"(?:description|term|way|language|word|phrase|label)",
+    I,
+)
+GUIDANCE = re.compile(
+    r"\b(?:(?:should|must|shall|ought\s+to|do|does|please\s+do|to)\s*(?:not|n't)|never|avoid(?:ing|s)?"
+    r"|refrain\s+from|stop)\s+(?:be\s+)?(?:\w+\s+)?"
+    r"(?P<verb>use|using|used|describ\w*|refer\w*|call|calling|called|label\w*|write|writing|"
+    r"written|characteri[sz]\w*|talk\w*\s+about|portray\w*|fram\w+|record\w*)\b(?P<tail>.{0,60})",
+    I,
+)
+GUIDANCE_TAIL = re.compile(
+    r"^\s*(?:$|[.,;])|\bas\b|[\"'“‘]|\b(?:terms?|phrases?|words?|language|labels?|expressions?"
+    r"|such|like|that)\b",
+    I,
+)
+
+# --- negation ---------------------------------------------------------------------------------
+STRONG_NEGATION = re.compile(
+    r"\b(?:no|little|nothing|not\s+any|without|never\s+any)\s+(?:\w+\s+){0,2}?(?:suggest\w*|evidence"
+    r"|indication\w*|information|intelligence|reason\w*|basis|grounds|sign|signs|concerns?)\b"
+    r"|\bnot\s+(?:\w+\s+){0,2}?(?:the\s+case|true|accurate|correct|right|fair|accept\w*"
+    r"|believe\w*|agree\w*|consider\w*|think|suggest\w*|mean|imply|implies|appropriate)\b"
+    r"|\b(?:cannot|can't|could\s+not|couldn't|should\s+not|shouldn't)\s+be\s+(?:said|described"
+    r"|considered|seen|viewed|regarded)\b"
+    r"|\b(?:untrue|false|wrong|unfounded|incorrect|inaccurate)\s+(?:that|to\s+(?:say|suggest))\b"
+    r"|\b(?:denied|denies|deny|rejected|rejects|reject|ruled\s+out|disproved|dispelled)\b"
+    r"|\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\b",
+    I,
+)
+NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|cannot|neither|none|nobody|nothing|without|hardly|unlikely)\b"
+    r"|n't\b",
+    I,
+)
+NOT_NEGATION = re.compile(
+    r"\b(?:not\s+only|not\s+just|no\s+longer|no-one\s+else|no\s+one\s+else)\b", I
+)
+CLAUSE_BREAK = re.compile(
+    r"[;:()\u2013\u2014]|,\s*(?:and|but|so|then|while|whereas|although|though|however|because|as)\b"
+    r"|\b(?:and|but|however|although|though|whereas|because|yet|so|why|where|when|whether|if"
+    r"|since|who|which|while|until|unless|after|before)\b",
+    I,
+)
+
+# --- someone else's words ------------------------------------------------------------------------
+QUOTE = re.compile(
+    r"\"[^\"\n]{1,500}\"|“[^”\n]{1,500}”|«[^»\n]{1,500}»"
+    r"|‘(?:[^’\n]|’(?=[A-Za-z])){1,500}’(?![A-Za-z])"
+    r"|(?<![\w'])'(?=[^\s'])[^'\n]{0,500}?[^\s']'(?![\w])"
+)
+REPORT_VERB = (
+    r"(?:said|says|say|stated|states|told|tells|tell|claimed|claims|claim|described|describes|"
+    r"describe|describing|referred\s+to|refers\s+to|refer\s+to|referring\s+to|called|calls|calling|"
+    r"alleged|alleges|allege|insisted|insists|maintained|maintains|reported|reports|believes|"
+    r"believed|thinks|thought|feels|felt|disclosed|discloses|explained|explains|admitted|admits|"
+    r"denied|denies|suggested|suggests|asserted|asserts|considers|considered|regards|regarded|"
+    r"views|viewed|sees|labelled|labels|boasted|boasts|bragged|brags|texted|messaged|wrote|"
+    r"posted|shouted|replied|responded|answered|commented|mentioned|indicated|confirmed|"
+    r"accepts|accepted|acknowledged|argued|argues|introduced|introduces|presented|presents|"
+    r"portrayed|portrays|insist|explains|complained|complains|worried|worries|fears|feared|"
+    r"is\s+adamant|was\s+adamant|is\s+of\s+the\s+view|was\s+of\s+the\s+view|has\s+said|"
+    r"has\s+told|has\s+described|has\s+stated|has\s+claimed)"
+)
+ATTRIBUTION = re.compile(
+    r"(?P<speaker>(?:\b\w+\s+)?\b[\w']+)\s+(?:(?:has|had|have|then|also|later|repeatedly|openly|"
+    r"again|previously|herself|himself|themselves|freely|proudly|initially|first|once|now|"
+    r"clearly|reportedly|allegedly|apparently|herself|always|often|only)\s+)*"
+    rf"{REPORT_VERB}\b",
+    I,
+)
+SOURCE_PHRASE = re.compile(
+    r"\baccording\s+to\b|\bin\s+(?:her|his|their|the\s+\w+'s|\w+'s)\s+(?:own\s+)?words\b"
+    r"|\b(?:her|his|their|the\s+\w+'s|\w+'s)\s+(?:account|version|view|position|claim|belief"
+    r"|perception|description|explanation|words|narrative|case)\s+(?:is|was|being)\b"
+    r"|\bas\s+(?:she|he|they|the\s+\w+)\s+(?:describes|described|calls|called|puts|put|says|said)\b"
+    r"|\b(?:per|quote|quoting|verbatim)\b",
+    I,
+)
+AFTER_ATTRIBUTION = re.compile(
+    r"^[^.;]{0,40}?(?:,|\(|\bas\b)\s*(?P<speaker>(?:\w+\s+)?[\w']+)\s+(?:has\s+|had\s+|then\s+)?"
+    rf"{REPORT_VERB}\b",
+    I,
+)
+PASSIVE_AGENT = re.compile(
+    r"\b(?:described|referred\s+to|called|labelled|labeled|known|seen|viewed|regarded|branded"
+    r"|presented|portrayed)\s+as\b",
+    I,
+)
+AGENT = re.compile(r"\bby\s+(?P<speaker>(?:(?:her|his|their|the|a|an)\s+)?[\w']+)", I)
+ADOPTION = re.compile(
+    r"\b(?:i|we|officers?|police)\s+(?:would\s+)?(?:agree|accept|concur)\b"
+    r"|\b(?:which|this|that)\s+(?:is|was|appears|seems)\s+(?:to\s+be\s+)?(?:true|correct|accurate"
+    r"|right|the\s+case)\b|\brightly\b|\bindeed\b",
+    I,
+)
+# The writer, and colleagues writing in the same record: their words are the record's words.
+WRITER = _words(
+    "i we me us officer officers police pc dc ds di dci sgt sergeant inspector constable oic "
+    "author writer reviewer supervisor this i've we've ive"
+)
+RANKS = _words("pc dc ds di dci sgt sergeant inspector constable det")
+
+# --- who the words are about ---------------------------------------------------------------------
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+AGE_WORD = re.compile(r"^(\d{1,2})-?(?:years?|yrs?|yo)(?:-old)?$|^(\d{1,2})yo$", I)
+ADULT_WORDS = _words(
+    """adult adults man men woman women lady ladies gentleman gentlemen mother mum mom mam
+    father dad stepfather stepdad stepmother stepmum parent parents carer carers aunt auntie
+    uncle grandmother grandfather nan nana gran granny grandad grandparent grandparents landlord
+    landlady neighbour neighbours neighbor suspect suspects offender offenders perpetrator
+    perpetrators accused defendant defendants husband wife employer manager teacher teachers
+    officer officers police pc dc ds di dci sgt oic cps staff worker workers nurse doctor gp
+    stepfather's boss driver shopkeeper owner tenant"""
+)
+CHILD_WORDS = _words(
+    """she he her him herself himself child children girl girls boy boys victim victims yp
+    young teenager teenagers teen teens pupil pupils daughter son kid kids juvenile minor
+    student schoolgirl schoolboy"""
+)
+ADULT_QUALIFIERS = _words("older adult grown elderly")
+GROUP_WORDS = _words("males females")
+AGENT_BEFORE = re.compile(
+    r"\b(?:by|from)\s+(?:(?:an?|the|two|three|several|other|rival|older|local|known|some)\s+)*$", I
+)

@@ -1,0 +1,161 @@
+"""Load and validate the lexicon (``lexicon.yaml``): the data the language screen runs on."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import re2
+import yaml
+
+from caseguard.errors import ConfigError
+from caseguard.language.records import Severity
+
+DEFAULT_PATH = Path(__file__).with_name("lexicon.yaml")
+ID_FORMAT = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+MACRO = re.compile(r"%([a-z]+)%")
+REQUIRED = ("id", "category", "severity", "patterns", "why", "better", "sources")
+# A literal space in a pattern: one or more spaces or hyphens ("risk taking", "risk-taking").
+SPACE = r"[\s\-]+"
+OPTIONAL_SPACE = r"[\s\-]*"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry: what to flag, why, and what to write instead."""
+
+    id: str
+    category: str
+    severity: Severity
+    patterns: tuple[str, ...]  # expanded regular expressions (RE2 and ``re`` compatible)
+    phrases: tuple[str, ...]  # the patterns as written in the lexicon (for the docs)
+    exceptions: tuple[str, ...]
+    why: str
+    better: tuple[str, ...]
+    sources: tuple[str, ...]
+    child_only: bool = False
+    subject_check: bool = True
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+
+    @property
+    def regex(self) -> str:
+        """One case-insensitive, whole-word expression for every pattern of the entry."""
+        return whole_words(self.patterns)
+
+    @property
+    def exception_regex(self) -> str | None:
+        return whole_words(self.exceptions) if self.exceptions else None
+
+    @property
+    def advisory(self) -> bool:
+        return self.severity is Severity.ADVISORY
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    entries: tuple[Entry, ...]
+    path: str
+
+    def by_id(self, entry_id: str) -> Entry:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(entry_id)
+
+
+def whole_words(patterns: tuple[str, ...]) -> str:
+    return "(?i)" + "|".join(rf"\b(?:{p})\b" for p in patterns)
+
+
+def expand(pattern: str, macros: dict[str, str]) -> str:
+    """Macros (``%refl%``) and spaces ("one or more spaces or hyphens") into a regex."""
+
+    def macro(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise ValueError(f"unknown macro %{m.group(1)}%")
+        return macros[m.group(1)]
+
+    text = MACRO.sub(macro, pattern)
+    return text.replace(" ?", OPTIONAL_SPACE).replace(" ", SPACE)
+
+
+@functools.lru_cache(maxsize=4)
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Read and check a lexicon file; every problem is a ``ConfigError`` naming the entry."""
+    where = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        data = yaml.safe_load(where.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the lexicon ({exc.strerror})", path=str(where)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"the lexicon is not valid YAML ({exc})", path=str(where)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ConfigError("the lexicon needs a list of 'entries'", path=str(where))
+    macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(data["entries"], start=1):
+        entry = _entry(raw, number, macros, str(where))
+        if entry.id in seen:
+            raise ConfigError("duplicate entry id", path=str(where), key=entry.id)
+        seen.add(entry.id)
+        entries.append(entry)
+    return Lexicon(tuple(entries), str(where))
+
+
+def _entry(raw: Any, number: int, macros: dict[str, str], where: str) -> Entry:
+    if not isinstance(raw, dict):
+        raise ConfigError("an entry must be a mapping", path=where, key=f"entry {number}")
+    key = str(raw.get("id") or f"entry {number}")
+    missing = [name for name in REQUIRED if not raw.get(name)]
+    if missing:
+        raise ConfigError(f"missing {', '.join(missing)}", path=where, key=key)
+    if not ID_FORMAT.match(key):
+        raise ConfigError("the id must look like VB-PLACING-AT-RISK", path=where, key=key)
+    try:
+        severity = Severity(raw["severity"])
+    except ValueError:
+        choices = ", ".join(s.value for s in Severity)
+        raise ConfigError(f"severity must be one of {choices}", path=where, key=key) from None
+    phrases = _strings(raw["patterns"], "patterns", where, key)
+    patterns = tuple(_compiled(p, macros, where, key) for p in phrases)
+    exceptions = tuple(
+        _compiled(p, macros, where, key)
+        for p in _strings(raw.get("except", []), "except", where, key)
+    )
+    return Entry(
+        id=key,
+        category=str(raw["category"]),
+        severity=severity,
+        patterns=patterns,
+        phrases=phrases,
+        exceptions=exceptions,
+        why=" ".join(str(raw["why"]).split()),
+        better=_strings(raw["better"], "better", where, key),
+        sources=_strings(raw["sources"], "sources", where, key),
+        child_only=bool(raw.get("child_only", False)),
+        subject_check=bool(raw.get("subject_check", True)),
+        examples_match=_strings(raw.get("match", []), "match", where, key),
+        examples_no_match=_strings(raw.get("no_match", []), "no_match", where, key),
+    )
+
+
+def _strings(value: Any, name: str, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"'{name}' must be a list of strings", path=where, key=key)
+    return tuple(value)
+
+
+def _compiled(pattern: str, macros: dict[str, str], where: str, key: str) -> str:
+    """Expand one pattern and prove it compiles in RE2 and in Python ``re``."""
+    try:
+        expanded = expand(pattern, macros)
+        re.compile(expanded, re.IGNORECASE | re.ASCII)
+        re2.compile(f"(?i){expanded}")
+    except (ValueError, re.error, re2.error) as exc:
+        raise ConfigError(f"bad pattern {pattern!r} ({exc})", path=where, key=key) from None
+    return expanded

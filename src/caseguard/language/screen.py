@@ -1,0 +1,108 @@
+"""Screen notes: match every pattern in one pass, then judge each hit in its context."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from caseguard.language.context import NoteText, judge
+from caseguard.language.lexicon import load_lexicon
+from caseguard.language.matcher import Hit, Matcher
+from caseguard.language.records import Challenge, Decision, Finding, Recorded, Screening
+
+BATCH = 64  # notes joined for one RE2 set pass when screening a stream
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note to screen: its text, the child's age when it was written, and where it came from."""
+
+    text: str
+    note_id: str | None = None
+    child_age: float | None = None
+    source: str | None = None  # file the note came from (for messages)
+    line: int | None = None  # line or row number in that file
+    label: str | None = None  # a labelled set's expected answer ("1" flagged, "0" not)
+
+
+@functools.lru_cache(maxsize=2)
+def matcher(advisory: bool = False) -> Matcher:
+    """The shared matcher over the shipped lexicon (advisory entries on or off)."""
+    return Matcher(load_lexicon(), advisory=advisory)
+
+
+def screen_note(
+    text: str, *, child_age: float | None = None, note_id: str | None = None, advisory: bool = False
+) -> Screening:
+    """Findings, challenges and recorded non-findings for one note."""
+    return judge_hits(text, matcher(advisory).hits(text), child_age, note_id)
+
+
+def screen(
+    text: str, *, child_age: float | None = None, note_id: str | None = None, advisory: bool = False
+) -> list[Finding]:
+    """Only the findings for one note."""
+    return list(screen_note(text, child_age=child_age, note_id=note_id, advisory=advisory).findings)
+
+
+def screen_notes(
+    notes: Iterable[Note], *, advisory: bool = False, batch: int = BATCH
+) -> Iterator[tuple[Note, Screening]]:
+    """Screen a stream of notes in batches; memory stays flat in the number of notes."""
+    match = matcher(advisory)
+    pending: list[Note] = []
+    for note in notes:
+        pending.append(note)
+        if len(pending) >= batch:
+            yield from _batch(match, pending)
+            pending = []
+    if pending:
+        yield from _batch(match, pending)
+
+
+def _batch(match: Matcher, notes: list[Note]) -> Iterator[tuple[Note, Screening]]:
+    for note, hits in zip(notes, match.batch([n.text for n in notes]), strict=True):
+        if hits:
+            yield note, judge_hits(note.text, hits, note.child_age, note.note_id)
+        else:
+            yield note, Screening(note.note_id)
+
+
+def judge_hits(
+    text: str, hits: list[Hit], child_age: float | None, note_id: str | None
+) -> Screening:
+    """Turn raw hits into findings, challenges and recorded non-findings."""
+    findings: list[Finding] = []
+    challenges: list[Challenge] = []
+    recorded: list[Recorded] = []
+    note = NoteText(text)
+    for hit in hits:
+        entry, words = hit.entry, text[hit.start : hit.end]
+        verdict = judge(entry, note, hit.start, hit.end, child_age)
+        if verdict.decision in (Decision.FLAGGED, Decision.ADOPTED):
+            findings.append(
+                Finding(
+                    note_id,
+                    hit.start,
+                    hit.end,
+                    words,
+                    entry.id,
+                    entry.category,
+                    entry.severity,
+                    entry.why,
+                    entry.better,
+                    verdict.reasons,
+                )
+            )
+            continue
+        if verdict.decision is Decision.CHALLENGED:
+            challenges.append(
+                Challenge(note_id, hit.start, hit.end, words, (entry.id,), verdict.reasons[0])
+            )
+        recorded.append(
+            Recorded(
+                note_id, hit.start, hit.end, words, entry.id, verdict.decision, verdict.reasons
+            )
+        )
+    return Screening(note_id, tuple(findings), tuple(challenges), tuple(recorded))
