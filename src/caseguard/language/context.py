@@ -137,7 +137,11 @@ def _attributed(around: Around) -> str | None:
     if source is not None:
         return f"attributed to someone else ('{source.group(0)}')"
     for m in reversed(list(cues.ATTRIBUTION.finditer(before))):
-        if len(cues.WORD.findall(before[m.end() :])) <= 20:
+        between = before[m.end() :]
+        if len(cues.WORD.findall(between)) > 20:
+            break
+        verb = m.group(0)[len(m.group("speaker")) :].split()[-1]
+        if cues.CALL_VERB.match(verb) or cues.REPORTED.match(between + around.match):
             speaker = _speaker(m.group("speaker"))
             return None if speaker is None else f"attributed to {speaker}"
     return _attributed_after(around)
@@ -199,6 +203,9 @@ def _adult_subject(entry: Entry, around: Around) -> str | None:
 def _nearest_person(around: Around) -> tuple[str, bool] | None:
     """The nearest person word before the hit, and whether it names an adult."""
     clause = re.split(r"[;:]", around.before)[-1]
+    verbs = list(cues.ATTRIBUTION.finditer(clause))
+    if verbs:
+        clause = clause[verbs[-1].end() :]
     tokens = cues.WORD.findall(clause)
     first = cues.WORD.findall(around.match)[:1]
     if first and first[0].lower().endswith(("'s", "’s")):

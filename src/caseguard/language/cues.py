@@ -108,6 +108,11 @@ SOURCE_PHRASE = re.compile(
     r"|\b(?:per|quote|quoting|verbatim)\b",
     I,
 )
+# After a reporting verb, the words reported: "that", a colon or quote, a new subject, or "as".
+REPORTED = re.compile(
+    r"^\s*(?:[\w'-]+\s+){0,4}?(?:that\b|[:\"“‘']|(?:he|she|they|i|it|we|you)\b|as\b)", I
+)
+CALL_VERB = re.compile(r"^(?:call|calls|called|calling|describ\w+|refer\w*|label\w*)", I)
 AFTER_ATTRIBUTION = re.compile(
     r"^[^.;]{0,40}?(?:,|\(|\bas\b)\s*(?P<speaker>(?:\w+\s+)?[\w']+)\s+(?:has\s+|had\s+|then\s+)?"
     rf"{REPORT_VERB}\b",
@@ -128,7 +133,8 @@ ADOPTION = re.compile(
 # The writer, and colleagues writing in the same record: their words are the record's words.
 WRITER = _words(
     "i we me us officer officers police pc dc ds di dci sgt sergeant inspector constable oic "
-    "author writer reviewer supervisor this i've we've ive"
+    "author writer reviewer supervisor this i've we've ive intelligence intel information "
+    "records record checks enquiries cctv evidence it there is was are were be been being"
 )
 RANKS = _words("pc dc ds di dci sgt sergeant inspector constable det")
 
