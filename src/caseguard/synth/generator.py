@@ -163,7 +163,7 @@ class Generator:
         category = _weighted(rng, CATEGORY_WEIGHTS)
         profile = PROFILES[_weighted(rng, PROFILE_WEIGHTS)]
         closed_at: dt.datetime | None = reported + dt.timedelta(days=rng.uniform(20, 260))
-        if closed_at is None or closed_at > END or rng.random() < 0.12:
+        if closed_at is None or closed_at > END or rng.random() < 0.03:
             closed_at = None
         team = rng.choice(self.world.teams)
         reporter = rng.choice(
