@@ -23,6 +23,7 @@ from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
 from caseguard.cli.options import db_option
 from caseguard.errors import UsageError
+from caseguard.report import build_report
 
 out = Console()
 err = Console(stderr=True)
@@ -66,6 +67,19 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     "--rubric", type=click.Path(path_type=Path), help="Rubric YAML merged over the default."
 )
 @click.option("--no-language", is_flag=True, help="Skip the language screen and its two rules.")
+@click.option(
+    "--report",
+    "report_formats",
+    default="html,pdf",
+    show_default=True,
+    metavar="FORMATS",
+    help="Report formats to write (html, pdf), or 'none' for the data outputs only.",
+)
+@click.option(
+    "--key-file",
+    type=click.Path(path_type=Path),
+    help="Secret key for pseudonyms (default: $CASEGUARD_PSEUDONYM_KEY, or a new key).",
+)
 @db_option
 def audit(
     source: str | None,
@@ -73,6 +87,8 @@ def audit(
     as_of: str | None,
     rubric: Path | None,
     no_language: bool,
+    report_formats: str,
+    key_file: Path | None,
     db: str | None,
 ) -> None:
     """Audit every case in a bundle or the store against the investigation standards.
@@ -91,6 +107,16 @@ def audit(
             target, out_dir, as_of=as_of, rubric=rubric, progress=advance, language=not no_language
         )
     _print(result)
+    formats = [f.strip() for f in report_formats.split(",") if f.strip() and f.strip() != "none"]
+    if formats:
+        report = build_report(
+            result.out_dir, result.out_dir, formats=formats, data_source=target, key_file=key_file
+        )
+        for path in (report.html, report.pdf):
+            if path is not None:
+                out.print(f"Report: {path}")
+        if report.key_generated is not None:
+            out.print(f"New pseudonym key written to {report.key_generated}: keep it safe.")
     sys.exit(0)
 
 

@@ -1,18 +1,27 @@
-"""``caseguard demo``: the README's main job on the embedded synthetic default."""
+"""``caseguard demo``: the README's main job on the embedded synthetic default.
+
+Synthesise a bundle, validate and load it into a SQLite store, audit every case,
+write the report, and print a short summary.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.table import Table
 
+from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
 from caseguard.cli.bundle_cmds import load_into
-from caseguard.cli.progress import count_progress
+from caseguard.cli.progress import count_progress, stage_progress
+from caseguard.report import build_report
 from caseguard.synth import synthesise
 
 out = Console()
+GRADES = ("good", "requires_improvement", "inadequate")
 
 
 @main.command()
@@ -22,11 +31,40 @@ out = Console()
 @click.option("--cases", type=click.IntRange(min=1), default=3000, show_default=True)
 @click.option("--seed", type=int, default=2024, show_default=True)
 def demo(out_dir: Path, cases: int, seed: int) -> None:
-    """Synthesise a bundle, validate it and load it into a SQLite store in OUT."""
+    """Synthesise a bundle, load it into SQLite, audit every case and write the report.
+
+    Everything goes into OUT: bundle/, caseguard.db and audit/ (report.html,
+    report.pdf, cases.csv, findings.jsonl, summary.json, case and child pages).
+    """
     bundle_dir = out_dir / "bundle"
     with count_progress("Generating synthetic cases", cases) as advance:
         synthesise(cases, seed, bundle_dir, "csv", progress=lambda t: advance(t == "cases"))
     out.print(f"Synthetic bundle: {bundle_dir}")
     db_path = out_dir / "caseguard.db"
     load_into(bundle_dir, str(db_path))
-    out.print(f"Store: {db_path}")
+    audit_dir = out_dir / "audit"
+    with stage_progress("Auditing") as tick:
+        result = run_audit(str(db_path), audit_dir, progress=tick)
+    with stage_progress("Writing the report") as tick:
+        tick("report")
+        report = build_report(audit_dir, audit_dir, data_source=str(db_path))
+    _summary(result)
+    for path in (report.html, report.pdf):
+        if path is not None:
+            out.print(f"Report: [bold]{path}[/]")
+    if report.key_generated is not None:
+        out.print(f"Pseudonym key (keep it safe, reuse it next time): {report.key_generated}")
+
+
+def _summary(result: AuditResult) -> None:
+    total = sum(result.grades.values()) or 1
+    table = Table("grade", "cases", "share", title=f"Audit of {result.cases:,} cases")
+    for grade in GRADES:
+        n = result.grades.get(grade, 0)
+        table.add_row(grade.replace("_", " "), f"{n:,}", f"{n / total:.1%}")
+    out.print(table)
+    failed = Counter({rule: counts.get("fail", 0) for rule, counts in result.rules.items()})
+    top = Table("rule", "failed", title="Most-failed rules")
+    for rule, n in failed.most_common(5):
+        top.add_row(rule, f"{n:,}")
+    out.print(top)

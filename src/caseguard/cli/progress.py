@@ -59,3 +59,21 @@ def count_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.update(task, advance=n)
+
+
+@contextmanager
+def stage_progress(label: str) -> Iterator[Callable[..., None]]:
+    """A spinner naming the current stage; yields ``tick(stage, *rest)``."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(stage: object = "", *_: object) -> None:
+            bar.update(task, description=f"{label}: {stage}" if stage else label)
+
+        yield tick
