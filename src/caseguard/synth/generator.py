@@ -55,9 +55,9 @@ class Profile:
 
 
 PROFILES = {
-    "good": Profile(0.97, 0.03, 0.97, 0.01, 0.9, 0.0, 0.95),
-    "patchy": Profile(0.75, 0.17, 0.7, 0.08, 0.5, 0.2, 0.6),
-    "poor": Profile(0.4, 0.3, 0.3, 0.2, 0.1, 0.5, 0.25),
+    "good": Profile(0.97, 0.03, 0.97, 0.005, 0.9, 0.0, 0.95),
+    "patchy": Profile(0.75, 0.17, 0.7, 0.04, 0.5, 0.2, 0.6),
+    "poor": Profile(0.4, 0.3, 0.3, 0.1, 0.1, 0.5, 0.25),
 }
 PROFILE_WEIGHTS = (("good", 0.3), ("patchy", 0.4), ("poor", 0.3))
 CATEGORY_WEIGHTS = (("cse", 0.35), ("cce", 0.25), ("csa", 0.15), ("missing", 0.15), ("other", 0.1))
