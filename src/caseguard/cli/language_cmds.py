@@ -12,8 +12,8 @@ from caseguard.cli import main
 from caseguard.cli.options import format_option
 from caseguard.language.evaluate import evaluate
 from caseguard.language.formats import write_findings
-from caseguard.language.inputs import read_notes
-from caseguard.language.screen import Note, screen_notes
+from caseguard.language.inputs import Batch, note_batches
+from caseguard.language.screen import screen_batches
 
 SHOWN_MISSES = 200
 
@@ -36,15 +36,15 @@ def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: 
     (folder, .zip or .xlsx). Exit code 0 when nothing is flagged, 1 when something is, 2 when an
     input cannot be read.
     """
-    notes = _all_notes(inputs, age)
-    found = write_findings(screen_notes(notes, advisory=advisory), fmt, sys.stdout)
+    batches = _all_batches(inputs, age)
+    found = write_findings(screen_batches(batches, advisory=advisory), fmt, sys.stdout)
     sys.stdout.flush()
     sys.exit(1 if found else 0)
 
 
-def _all_notes(inputs: tuple[Path, ...], age: float | None) -> Iterator[Note]:
+def _all_batches(inputs: tuple[Path, ...], age: float | None) -> Iterator[Batch]:
     for path in inputs:
-        yield from read_notes(path, age=age)
+        yield from note_batches(path, age=age)
 
 
 @main.command("language-eval")

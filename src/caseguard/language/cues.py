@@ -1,13 +1,22 @@
 """The word lists and cue expressions the context stage reads around a hit.
 
-They run only on the sentence around a hit, so they use Python ``re`` (look-behind allowed).
+They run only on the sentence around a hit. The large alternations run on RE2 (linear time, and
+20-50x faster than Python ``re`` on them); the few that need look-behind use Python ``re``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import re2
 
 I = re.IGNORECASE  # noqa: E741
+
+
+def _re2(pattern: str, _flags: int = 0) -> Any:
+    """A case-insensitive RE2 expression (the flags argument mirrors ``re.compile``)."""
+    return re2.compile(f"(?i){pattern}")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -15,7 +24,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 # --- challenge and guidance: the words are named in order to reject them -----------------------
-METALANGUAGE = re.compile(
+METALANGUAGE = _re2(
     r"victim[\s-]*blam\w*"
     r"|\bblam(?:es|ed|ing)\s+(?:the\s+)?(?:child|victim|young\s+person|her|him|them)\b"
     r"|\b(?:inappropriate|unacceptable|unhelpful|stigmati[sz]ing|judge?mental|offensive|outdated"
@@ -33,7 +42,7 @@ METALANGUAGE = re.compile(
     r"(?:description|term|way|language|word|phrase|label)",
     I,
 )
-GUIDANCE = re.compile(
+GUIDANCE = _re2(
     r"\b(?:(?:should|must|shall|ought\s+to|do|does|please\s+do|to)\s*(?:not|n't)|never|avoid(?:ing|s)?"
     r"|refrain\s+from|stop)\s+(?:be\s+)?(?:\w+\s+)?"
     r"(?P<verb>use|using|used|describ\w*|refer\w*|call|calling|called|label\w*|write|writing|"
@@ -47,7 +56,7 @@ GUIDANCE_TAIL = re.compile(
 )
 
 # --- negation ---------------------------------------------------------------------------------
-STRONG_NEGATION = re.compile(
+STRONG_NEGATION = _re2(
     r"\b(?:no|little|nothing|not\s+any|without|never\s+any)\s+(?:\w+\s+){0,2}?(?:suggest\w*|evidence"
     r"|indication\w*|information|intelligence|reason\w*|basis|grounds|sign|signs|concerns?)\b"
     r"|\bnot\s+(?:\w+\s+){0,2}?(?:the\s+case|true|accurate|correct|right|fair|accept\w*"
@@ -67,8 +76,8 @@ NEGATION = re.compile(
 NOT_NEGATION = re.compile(
     r"\b(?:not\s+only|not\s+just|no\s+longer|no-one\s+else|no\s+one\s+else)\b", I
 )
-CLAUSE_BREAK = re.compile(
-    r"[;:()\u2013\u2014]|,\s*(?:and|but|so|then|while|whereas|although|though|however|because|as)\b"
+CLAUSE_BREAK = _re2(
+    r"[;:()\x{2013}\x{2014}]|,\s*(?:and|but|so|then|while|whereas|although|though|however|because|as)\b"
     r"|\b(?:and|but|however|although|though|whereas|because|yet|so|why|where|when|whether|if"
     r"|since|who|which|while|until|unless|after|before)\b",
     I,
@@ -93,14 +102,14 @@ REPORT_VERB = (
     r"is\s+adamant|was\s+adamant|is\s+of\s+the\s+view|was\s+of\s+the\s+view|has\s+said|"
     r"has\s+told|has\s+described|has\s+stated|has\s+claimed)"
 )
-ATTRIBUTION = re.compile(
+ATTRIBUTION = _re2(
     r"(?P<speaker>(?:\b\w+\s+)?\b[\w']+)\s+(?:(?:has|had|have|then|also|later|repeatedly|openly|"
     r"again|previously|herself|himself|themselves|freely|proudly|initially|first|once|now|"
     r"clearly|reportedly|allegedly|apparently|herself|always|often|only)\s+)*"
     rf"{REPORT_VERB}\b",
     I,
 )
-SOURCE_PHRASE = re.compile(
+SOURCE_PHRASE = _re2(
     r"\baccording\s+to\b|\bin\s+(?:her|his|their|the\s+\w+'s|\w+'s)\s+(?:own\s+)?words\b"
     r"|\b(?:her|his|their|the\s+\w+'s|\w+'s)\s+(?:account|version|view|position|claim|belief"
     r"|perception|description|explanation|words|narrative|case)\s+(?:is|was|being)\b"
@@ -113,18 +122,18 @@ REPORTED = re.compile(
     r"^\s*(?:[\w'-]+\s+){0,4}?(?:that\b|[:\"“‘']|(?:he|she|they|i|it|we|you)\b|as\b)", I
 )
 CALL_VERB = re.compile(r"^(?:call|calls|called|calling|describ\w+|refer\w*|label\w*)", I)
-AFTER_ATTRIBUTION = re.compile(
+AFTER_ATTRIBUTION = _re2(
     r"^[^.;]{0,40}?(?:,|\(|\bas\b)\s*(?P<speaker>(?:\w+\s+)?[\w']+)\s+(?:has\s+|had\s+|then\s+)?"
     rf"{REPORT_VERB}\b",
     I,
 )
-PASSIVE_AGENT = re.compile(
+PASSIVE_AGENT = _re2(
     r"\b(?:described|referred\s+to|called|labelled|labeled|known|seen|viewed|regarded|branded"
     r"|presented|portrayed)\s+as\b",
     I,
 )
-AGENT = re.compile(r"\bby\s+(?P<speaker>(?:(?:her|his|their|the|a|an)\s+)?[\w']+)", I)
-ADOPTION = re.compile(
+AGENT = _re2(r"\bby\s+(?P<speaker>(?:(?:her|his|their|the|a|an)\s+)?[\w']+)", I)
+ADOPTION = _re2(
     r"\b(?:i|we|officers?|police)\s+(?:would\s+)?(?:agree|accept|concur)\b"
     r"|\b(?:which|this|that)\s+(?:is|was|appears|seems)\s+(?:to\s+be\s+)?(?:true|correct|accurate"
     r"|right|the\s+case)\b|\brightly\b|\bindeed\b",

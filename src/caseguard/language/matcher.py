@@ -19,6 +19,7 @@ from caseguard.language.lexicon import Entry, Lexicon
 
 SEPARATOR = b"\x00"  # no pattern can match a NUL, so no hit spans two notes
 SET_MEMORY = 512 << 20  # RE2 gives up (and reports no match) when its DFA runs out of memory
+GROUP = 32  # texts per second-level set pass inside a batch that hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +63,44 @@ class Matcher:
         return self.batch([text])[0]
 
     def batch(self, texts: Sequence[str]) -> list[list[Hit]]:
-        """Hits for each text of a batch, in one RE2 set pass over the joined batch."""
-        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
-        data = SEPARATOR.join(encoded)
-        found = self.which(data)
-        results: list[list[Hit]] = [[] for _ in texts]
-        if not found:
-            return results
-        starts = _offsets(encoded)
-        raw: list[list[tuple[int, int, int]]] = [[] for _ in texts]
-        for index in found:
-            for start, end in self.spans(index, data):
-                note = bisect.bisect_right(starts, start) - 1
-                base = starts[note]
-                if end - base <= len(encoded[note]):
-                    raw[note].append((start - base, end - base, index))
-        for note, spans in enumerate(raw):
-            if spans:
-                results[note] = self._hits(texts[note], encoded[note], spans)
-        return results
+        """Hits for each text of a batch (an empty list for most)."""
+        found = self.batch_hits(texts)
+        return [found.get(index, []) for index in range(len(texts))]
+
+    def batch_hits(self, texts: Sequence[str]) -> dict[int, list[Hit]]:
+        """Hits by position in ``texts``, for the texts that have any.
+
+        One set pass over the whole joined batch; when it hits, one set pass per group of
+        ``GROUP`` texts; positions only for the entries found, only in the groups that hit.
+        """
+        joined = "\x00".join(texts)
+        data = joined.encode("utf-8", "surrogatepass")
+        if not self._set.Match(data):
+            return {}
+        encoded = None
+        if len(data) != len(joined):  # not ASCII: byte offsets differ from character offsets
+            encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        starts = _offsets([len(t) for t in (encoded or texts)])
+        raw: dict[int, list[tuple[int, int, int]]] = {}
+        for first in range(0, len(texts), GROUP):
+            last = min(first + GROUP, len(texts))
+            low = starts[first]
+            high = starts[last] - len(SEPARATOR) if last < len(texts) else len(data)
+            self._group(data[low:high], low, starts, raw)
+        hits = {}
+        for note, spans in raw.items():
+            note_data = texts[note].encode() if encoded is None else encoded[note]
+            hits[note] = self._hits(texts[note], note_data, spans)
+        return hits
+
+    def _group(
+        self, piece: bytes, low: int, starts: list[int], raw: dict[int, list[tuple[int, int, int]]]
+    ) -> None:
+        for index in self._set.Match(piece) or ():
+            for start, end in self.spans(index, piece):
+                note = bisect.bisect_right(starts, start + low) - 1
+                base = starts[note] - low
+                raw.setdefault(note, []).append((start - base, end - base, index))
 
     def _hits(self, text: str, data: bytes, spans: list[tuple[int, int, int]]) -> list[Hit]:
         ascii_only = len(text) == len(data)
@@ -105,11 +125,11 @@ def resolve(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return kept
 
 
-def _offsets(encoded: list[bytes]) -> list[int]:
+def _offsets(lengths: list[int]) -> list[int]:
     starts, position = [], 0
-    for part in encoded:
+    for length in lengths:
         starts.append(position)
-        position += len(part) + len(SEPARATOR)
+        position += length + len(SEPARATOR)
     return starts
 
 

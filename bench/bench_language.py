@@ -1,0 +1,199 @@
+"""Benchmark the language screen on synthetic notes (one core).
+
+    .venv/bin/python -m bench.bench_language [--notes N]
+
+Writes N deterministic synthetic notes (mostly neutral crime-report sentences, about 3% with a
+victim-blaming phrase) to a temporary CSV, then times: the end-to-end screen (read CSV, match,
+context, write JSON Lines), the raw ``re2.Set`` pass over the same text held in memory, and a
+naive Python ``re`` alternation of every pattern (run on a subset and extrapolated). Peak memory
+is measured in fresh processes at two sizes to show it stays flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from caseguard.language import load_lexicon
+from caseguard.language.formats import write_findings
+from caseguard.language.inputs import Batch, csv_notes, note_batches
+from caseguard.language.screen import matcher, screen_batches
+
+NEUTRAL = [
+    "Officers attended the address at {t} and spoke to the child's mother.",
+    "The child was seen alone and her views were recorded in the ABE interview.",
+    "A strategy discussion was held with children's social care on {d}.",
+    "House-to-house enquiries were completed on Elm Road with no further witnesses.",
+    "The suspect's phone was seized and submitted for download.",
+    "CCTV from the petrol station has been requested and reviewed.",
+    "The child was reported missing by her carers at {t} and found safe at {t}.",
+    "A safeguarding referral was made and the risk of exploitation was assessed as high.",
+    "The OIC updated the victim's mother by telephone.",
+    "The suspect was arrested on suspicion of rape and interviewed under caution.",
+    "Intelligence links the vehicle to an organised crime group operating county lines.",
+    "A return home interview was completed by the independent worker.",
+    "The DS reviewed the investigation and set three actions for the OIC.",
+    "Forensic results from the clothing are awaited from the laboratory.",
+    "Officers are working with the school to build a trusted relationship with him.",
+    "The victim was taken to the SARC and an ISVA referral was made.",
+]
+BLAMING = [
+    "She continues to place herself at risk.",
+    "He is working for the line and keeps going missing.",
+    "She is in a relationship with the 24-year-old suspect.",
+    "She is making poor choices and refuses to engage.",
+    "He is a known drug runner and is very streetwise.",
+    "The suspect described her as his girlfriend.",
+    "There is no suggestion she chose to go missing.",
+]
+NAMES = ["Jade", "Kyle", "Tia", "Reece", "Amber", "Callum", "Leah", "Mason"]
+
+
+def generate(path: Path, count: int, seed: int = 7) -> int:
+    """Write ``count`` notes to a CSV; its size in bytes."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["note_id", "text", "child_age"])
+        for number in range(count):
+            sentences = [
+                rng.choice(NEUTRAL).format(
+                    t=f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+                    d=f"{rng.randint(1, 28)} May",
+                )
+                for _ in range(rng.randint(2, 6))
+            ]
+            if rng.random() < 0.03:
+                sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(BLAMING))
+            text = f"{rng.choice(NAMES)}: " + " ".join(sentences)
+            writer.writerow([f"n{number}", text, rng.choice(["14", "15", "16", ""])])
+    return path.stat().st_size
+
+
+def end_to_end(path: Path, out: Path) -> tuple[float, int, int]:
+    """Seconds, notes and findings for the whole screen of a CSV into JSON Lines."""
+    notes = 0
+
+    def counted() -> Iterator[Batch]:
+        nonlocal notes
+        for batch in note_batches(path):
+            notes += len(batch[0])
+            yield batch
+
+    start = time.perf_counter()
+    with out.open("w", encoding="utf-8") as handle:
+        found = write_findings(screen_batches(counted()), "jsonl", handle)
+    return time.perf_counter() - start, notes, found
+
+
+def texts_of(path: Path, limit: int | None = None) -> list[str]:
+    texts = []
+    for note in csv_notes(path):
+        texts.append(note.text)
+        if limit is not None and len(texts) >= limit:
+            break
+    return texts
+
+
+def raw_set(texts: list[str]) -> tuple[float, int]:
+    """Seconds and bytes for ``re2.Set`` alone over ~1 MB chunks already in memory."""
+    chunks, current, size = [], [], 0
+    for text in texts:
+        current.append(text)
+        size += len(text)
+        if size > 1 << 20:
+            chunks.append("\n".join(current).encode())
+            current, size = [], 0
+    if current:
+        chunks.append("\n".join(current).encode())
+    match = matcher()
+    start = time.perf_counter()
+    for chunk in chunks:
+        match.which(chunk)
+    return time.perf_counter() - start, sum(len(c) for c in chunks)
+
+
+def naive_re(texts: list[str]) -> tuple[float, int]:
+    """Seconds and bytes for one Python ``re`` alternation of every pattern, note by note."""
+    lexicon = load_lexicon()
+    body = "|".join(
+        f"(?:{e.regex.removeprefix('(?i)')})" for e in lexicon.entries if not e.advisory
+    )
+    pattern = re.compile(body, re.IGNORECASE | re.ASCII)
+    start = time.perf_counter()
+    for text in texts:
+        for _ in pattern.finditer(text):
+            pass
+    return time.perf_counter() - start, sum(len(t.encode()) for t in texts)
+
+
+def peak_memory(path: Path) -> int:
+    """Peak resident memory (KiB) of a fresh process screening ``path`` end to end."""
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from bench.bench_language import end_to_end\n"
+        "end_to_end(Path(sys.argv[1]), Path(sys.argv[1] + '.jsonl'))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=1_000_000)
+    parser.add_argument("--naive-notes", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        small, big = Path(folder) / "small.csv", Path(folder) / "notes.csv"
+        size = generate(big, args.notes)
+        generate(small, max(1, args.notes // 10))
+        mb = size / 1e6
+        print(f"notes {args.notes:,}  CSV {mb:,.1f} MB  cpu cores {os.cpu_count()}")
+        seconds, notes, found = end_to_end(big, Path(folder) / "out.jsonl")
+        print(
+            f"end to end (read CSV, match, context, write JSONL): {seconds:.1f} s  "
+            f"{mb / seconds:.1f} MB/s  {notes / seconds:,.0f} notes/s  findings {found:,}"
+        )
+        texts = texts_of(big)
+        seconds, nbytes = raw_set(texts)
+        print(
+            f"raw re2.Set pass (text in memory): {seconds:.2f} s  {nbytes / 1e6 / seconds:.1f} MB/s"
+        )
+        subset = texts[: args.naive_notes]
+        del texts
+        seconds, nbytes = naive_re(subset)
+        rate = nbytes / 1e6 / seconds
+        print(
+            f"naive Python re alternation ({len(subset):,} notes, extrapolated): "
+            f"{rate:.2f} MB/s  est. {size / 1e6 / rate:,.0f} s for all notes"
+        )
+        low, high = peak_memory(small), peak_memory(big)
+        print(
+            f"peak RSS end to end: {low / 1024:.0f} MiB at {args.notes // 10:,} notes, "
+            f"{high / 1024:.0f} MiB at {args.notes:,} notes"
+        )
+    print(
+        f"this process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
