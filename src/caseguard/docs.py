@@ -27,7 +27,13 @@ GENERATED: tuple[tuple[str, str], ...] = (
 
 
 def _help(command: click.Command, name: str) -> str:
-    ctx = click.Context(command, info_name=name, terminal_width=88, max_content_width=88)
+    ctx = click.Context(
+        command,
+        info_name=name,
+        terminal_width=88,
+        max_content_width=88,
+        help_option_names=["-h", "--help"],  # as the group's context_settings give every command
+    )
     return command.get_help(ctx)
 
 
