@@ -138,13 +138,17 @@ def naive_re(texts: list[str]) -> tuple[float, int]:
 
 
 def peak_memory(path: Path) -> int:
-    """Peak resident memory (KiB) of a fresh process screening ``path`` end to end."""
+    """Peak resident memory (KiB, VmHWM) of a fresh process screening ``path`` end to end.
+
+    ``ru_maxrss`` is inherited across fork and exec on Linux, so the child reads its own VmHWM.
+    """
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from bench.bench_language import end_to_end\n"
         "end_to_end(Path(sys.argv[1]), Path(sys.argv[1] + '.jsonl'))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "status = Path('/proc/self/status').read_text().split('VmHWM:')[1].split()[0]\n"
+        "print(status)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(path)],

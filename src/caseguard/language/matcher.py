@@ -18,7 +18,7 @@ import re2
 from caseguard.language.lexicon import Entry, Lexicon
 
 SEPARATOR = b"\x00"  # no pattern can match a NUL, so no hit spans two notes
-SET_MEMORY = 512 << 20  # RE2 gives up (and reports no match) when its DFA runs out of memory
+SET_MEMORY = 128 << 20  # RE2 Set budget; if its DFA ran out, Match would report no hit
 GROUP = 32  # texts per second-level set pass inside a batch that hit
 
 
