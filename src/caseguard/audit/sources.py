@@ -14,7 +14,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from caseguard.audit.staging import ORDER, Stager
-from caseguard.bundle import Accepted, ValidationReport, Validator, open_bundle
+from caseguard.bundle import ValidationReport, open_bundle
+from caseguard.bundle.fast import FastValidator
 from caseguard.errors import StoreError
 from caseguard.standards.frames import COLUMNS
 from caseguard.store import BUNDLE_TABLES, Store
@@ -41,20 +42,13 @@ def describe(source: str | Path) -> str:
 
 
 def stage_bundle(path: str | Path, stager: Stager, tick: Tick | None = None) -> ValidationReport:
-    """Validate the bundle and stage its accepted rows; the validation report."""
+    """Validate the bundle (a block at a time) and stage its accepted rows; the report."""
     with open_bundle(Path(path)) as bundle:
         report = ValidationReport(bundle.path, bundle.layout)
-        pending = 0
-        for outcome in Validator().bundle_rows(bundle, report):
-            report.count(outcome)
-            if isinstance(outcome, Accepted):
-                stager.add(outcome.table, outcome.values)
-            pending += 1
-            if tick is not None and pending >= BATCH:
-                tick(outcome.table, pending)
-                pending = 0
-        if tick is not None and pending:
-            tick("done", pending)
+        for table, frame in FastValidator().bundle_frames(bundle, report):
+            stager.add_frame(table, frame)
+            if tick is not None:
+                tick(table, frame.height)
     return report
 
 

@@ -6,8 +6,9 @@ its *chunk*: children are sorted by ``child_id`` and cut into runs of
 ``chunk_children``; a case, its actions, notes, links and the child's missing
 episodes share the child's chunk. Sorted ids make the chunks, and so the output,
 the same whatever order the source gives rows in. Memory holds one part buffer per
-table and two id→chunk maps (children, cases); the audit then reads one chunk at a
-time with Polars, pruning parts by the chunk column's statistics.
+table and two compact id→chunk columns (children, cases; about 20 bytes an id);
+the audit then reads one chunk at a time with Polars, pruning parts by the chunk
+column's statistics.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any
 
 import polars as pl
 
-from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS
+from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, typed
 
 PART_ROWS = 200_000
+ROW_BATCH = 50_000
 ROW_GROUP = 50_000
 ORDER = ("children", "staff", "cases", "case_persons", "notes", "actions", "missing_episodes")
 
@@ -60,76 +62,98 @@ class Staged:
 
 @dataclass
 class Stager:
-    """Collects typed rows table by table and writes them as Parquet parts."""
+    """Collects typed rows (frames, or one at a time) table by table into Parquet parts.
+
+    Which chunk a row belongs to comes from two compact id→chunk columns (children,
+    cases) joined onto each frame, never from per-row Python lookups.
+    """
 
     folder: Path
     chunk_children: int = 20_000
     counts: dict[str, int] = field(default_factory=dict)
-    _buffers: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _parts: dict[str, int] = field(default_factory=dict)
-    _child_chunk: dict[str, int] | None = None
-    _case_chunk: dict[str, int] = field(default_factory=dict)
-    _children: list[tuple[str, Any]] = field(default_factory=list)
+    _pending: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    _children: list[pl.DataFrame] = field(default_factory=list)
+    _child_chunk: pl.DataFrame | None = None
+    _case_chunk: list[pl.DataFrame] = field(default_factory=list)
+    _current: str | None = None
 
     def add(self, table: str, values: Mapping[str, Any]) -> None:
+        """One row (from the store); rows are batched into frames."""
         if table not in COLUMNS:
             return
-        if table == "children":
-            self._children.append((values["child_id"], values.get("date_of_birth")))
+        self._switch(table)
+        rows = self._rows.setdefault(table, [])
+        rows.append({c: values.get(c) for c in COLUMNS[table]})
+        if len(rows) >= ROW_BATCH:
+            self._flush_rows(table)
+
+    def add_frame(self, table: str, frame: pl.DataFrame) -> None:
+        """Typed rows of one table (extra columns are ignored); tables come in ``ORDER``."""
+        if table not in COLUMNS or not frame.height:
             return
-        chunk = self._chunk_of(table, values)
-        if chunk is None and table in CHUNKED:
-            return  # a row whose child or case is not staged (e.g. rejected)
-        buffer = self._buffers.get(table)
-        if buffer is None:
-            buffer = self._buffers[table] = {c: [] for c in COLUMNS[table]} | {"chunk": []}
-        for column, values_list in buffer.items():
-            values_list.append(chunk if column == "chunk" else values.get(column))
-        self.counts[table] = self.counts.get(table, 0) + 1
-        if len(buffer["chunk"]) >= PART_ROWS:
+        self._switch(table)
+        frame = typed(table, frame)
+        if table == "children":
+            self._children.append(frame)
+            return
+        frame = self._chunked(table, frame)
+        self.counts[table] = self.counts.get(table, 0) + frame.height
+        pending = self._pending.setdefault(table, [])
+        pending.append(frame)
+        if sum(f.height for f in pending) >= PART_ROWS:
             self._flush(table)
 
-    def _chunk_of(self, table: str, values: Mapping[str, Any]) -> int | None:
-        if table == "staff":
-            return 0
-        child_chunk = self._close_children()
-        if table == "cases":
-            chunk = child_chunk.get(values["child_id"])
-            if chunk is not None:
-                self._case_chunk[values["case_id"]] = chunk
-            return chunk
-        if table == "missing_episodes":
-            return child_chunk.get(values["child_id"])
-        return self._case_chunk.get(values["case_id"])
+    def _switch(self, table: str) -> None:
+        if table != self._current:
+            for name in list(self._rows):
+                self._flush_rows(name)
+            self._current = table
 
-    def _close_children(self) -> dict[str, int]:
+    def _flush_rows(self, table: str) -> None:
+        rows = self._rows.pop(table, [])
+        if rows:
+            self.add_frame(table, pl.DataFrame(rows, schema=COLUMNS[table], orient="row"))
+
+    def _chunked(self, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with its ``chunk`` column; rows whose child or case is not staged dropped."""
+        if table == "staff":
+            return frame.with_columns(chunk=pl.lit(0, dtype=pl.Int32))
+        child_chunk = self._close_children()
+        if table in ("cases", "missing_episodes"):
+            frame = frame.join(child_chunk, on="child_id", how="inner", maintain_order="left")
+            if table == "cases":
+                self._case_chunk.append(frame.select("case_id", "chunk"))
+            return frame
+        if len(self._case_chunk) > 1:
+            self._case_chunk = [pl.concat(self._case_chunk, rechunk=True)]
+        case_chunk = self._case_chunk[0] if self._case_chunk else _chunk_map("case_id")
+        return frame.join(case_chunk, on="case_id", how="inner", maintain_order="left")
+
+    def _close_children(self) -> pl.DataFrame:
         """After the last child: sort, cut into chunks, write the children table."""
         if self._child_chunk is not None:
             return self._child_chunk
-        ids = sorted({c for c, _ in self._children})
-        self._child_chunk = {c: i // self.chunk_children for i, c in enumerate(ids)}
-        if self._children:
-            frame = pl.DataFrame(
-                {
-                    "child_id": [c for c, _ in self._children],
-                    "date_of_birth": [d for _, d in self._children],
-                },
-                schema=COLUMNS["children"],
-            ).unique("child_id", keep="first", maintain_order=True)
-            frame = frame.with_columns(
-                chunk=pl.col("child_id").replace_strict(self._child_chunk, return_dtype=pl.Int32)
-            )
-            self._write("children", frame)
-        self.counts["children"] = len(ids)
+        children = (
+            pl.concat(self._children, rechunk=True) if self._children else typed("children", None)
+        )
         self._children = []
+        ids = children.select(pl.col("child_id").unique().sort())
+        self._child_chunk = ids.with_columns(
+            chunk=(pl.int_range(pl.len(), dtype=pl.Int64) // self.chunk_children).cast(pl.Int32)
+        )
+        if children.height:
+            frame = children.unique("child_id", keep="first", maintain_order=True)
+            frame = frame.join(self._child_chunk, on="child_id", how="left", maintain_order="left")
+            self._write("children", frame)
+        self.counts["children"] = ids.height
         return self._child_chunk
 
     def _flush(self, table: str) -> None:
-        buffer = self._buffers.pop(table, None)
-        if not buffer or not buffer["chunk"]:
-            return
-        schema: dict[str, Any] = dict(COLUMNS[table]) | {"chunk": pl.Int32}
-        self._write(table, pl.DataFrame(buffer, schema=schema))
+        frames = self._pending.pop(table, [])
+        if frames:
+            self._write(table, pl.concat(frames))
 
     def _write(self, table: str, frame: pl.DataFrame) -> None:
         number = self._parts.get(table, 0) + 1
@@ -141,16 +165,21 @@ class Stager:
         )
 
     def finish(self) -> Staged:
-        self._close_children()
-        for table in list(self._buffers):
+        self._switch("")
+        child_chunk = self._close_children()
+        for table in list(self._pending):
             self._flush(table)
-        chunks = (len(self._child_chunk or {}) + self.chunk_children - 1) // self.chunk_children
-        self._case_chunk = {}
+        chunks = (child_chunk.height + self.chunk_children - 1) // self.chunk_children
+        self._case_chunk = []
         staged = Staged(self.folder, chunks, dict(self.counts), None, [], [])
         staged.latest = _latest(staged)
         staged.supervisors = _supervisors(staged)
         staged.suspects = _suspects(staged)
         return staged
+
+
+def _chunk_map(key: str) -> pl.DataFrame:
+    return pl.DataFrame(schema={key: pl.String(), "chunk": pl.Int32()})
 
 
 def _latest(staged: Staged) -> dt.datetime | None:

@@ -90,24 +90,29 @@ class CsvTable:
 
     def rows(self) -> Iterator[RawRow]:
         header = self.columns()
-        width = len(header)
         with self._open() as fh, _text_errors(self.shown):
             reader = csv.reader(fh, strict=True)
             next(reader, None)
-            last_line = reader.line_num
-            for values in reader:
-                line = last_line + 1
-                last_line = reader.line_num
-                if not values or values == [""]:
-                    continue  # a blank line
-                if len(values) != width:
-                    yield RawRow(
-                        line,
-                        dict(zip(header, values, strict=False)),
-                        f"row has {len(values)} values but the header has {width} columns",
-                    )
-                    continue
-                yield RawRow(line, dict(zip(header, values, strict=True)))
+            yield from csv_records(reader, header, 0)
+
+
+def csv_records(reader: Any, header: list[str], offset: int) -> Iterator[RawRow]:
+    """The rows of a ``csv.reader`` positioned at a record boundary ``offset`` lines in."""
+    width = len(header)
+    last_line = reader.line_num
+    for values in reader:
+        line = offset + last_line + 1
+        last_line = reader.line_num
+        if not values or values == [""]:
+            continue  # a blank line
+        if len(values) != width:
+            yield RawRow(
+                line,
+                dict(zip(header, values, strict=False)),
+                f"row has {len(values)} values but the header has {width} columns",
+            )
+            continue
+        yield RawRow(line, dict(zip(header, values, strict=True)))
 
 
 @contextlib.contextmanager

@@ -9,9 +9,9 @@ number of ids, never with the size of the rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from caseguard.bundle.checks import ROW_CHECKS
 from caseguard.bundle.idindex import IdIndex
@@ -100,6 +100,18 @@ class ValidationReport:
 
 
 BLOCK = 2000
+
+
+class Index(Protocol):
+    """Where ids seen so far are kept: ``IdIndex`` (SQLite) or ``FastIndex`` (columns)."""
+
+    def lookup(self, table: str, ids: Iterable[str]) -> dict[str, tuple[int, bool]]: ...
+
+    def add(self, table: str, entries: Iterable[tuple[str, int, bool]]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 Cells = tuple[dict[str, Any], dict[str, Any], list[RowProblem]]
 Seen = dict[str, tuple[int, bool]]
 
@@ -111,8 +123,8 @@ class Validator:
     duplicates and references are checked without holding every id in memory.
     """
 
-    def __init__(self) -> None:
-        self.index = IdIndex()
+    def __init__(self, index: Index | None = None) -> None:
+        self.index: Index = index if index is not None else IdIndex()
 
     def close(self) -> None:
         self.index.close()
@@ -146,7 +158,7 @@ class Validator:
     ) -> Iterator[Outcome]:
         report.tables.setdefault(spec.name, TableCount())
         self._check_header(spec, source, report)
-        readers = {c.name: (c, reader_for(c)) for c in spec.columns}
+        readers = readers_for(spec)
         block: list[RawRow] = []
         for raw in source.rows():
             block.append(raw)
@@ -155,6 +167,13 @@ class Validator:
                 block = []
         if block:
             yield from self._block(spec, block, readers)
+
+    def check_block(self, spec: Table, raws: list[RawRow], readers: Readers) -> list[Outcome]:
+        """The outcome of each row of a block (rows of one table, in order)."""
+        return self._block(spec, raws, readers) if raws else []
+
+    def check_header(self, spec: Table, source: TableSource, report: ValidationReport) -> None:
+        self._check_header(spec, source, report)
 
     def _check_header(self, spec: Table, source: TableSource, report: ValidationReport) -> None:
         if isinstance(source, JsonlTable):
@@ -271,6 +290,13 @@ class Validator:
             for rule in ROW_CHECKS.get(spec.name, ())
             for column, reason in rule(values)
         ]
+
+
+Readers = dict[str, tuple[Column, Callable[[Any], object]]]
+
+
+def readers_for(spec: Table) -> Readers:
+    return {c.name: (c, reader_for(c)) for c in spec.columns}
 
 
 def _read_cell(column: Column, read: Callable[[Any], object], cell: Any) -> tuple[Any, str | None]:
