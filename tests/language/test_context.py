@@ -67,7 +67,7 @@ CASES = {
         make_case("The 19-year-old is sexually active.", None, Decision.ADULT_SUBJECT),
     ],
     "ordinary sense": [
-        make_case("Officers are working on a new line of enquiry.", 15, Decision.ORDINARY_SENSE),
+        make_case("Her brother is working for a new line manager at the depot.", 15, Decision.ORDINARY_SENSE),
         make_case(
             "The suspect engaged in sexual activity with a child.", 15, Decision.ORDINARY_SENSE
         ),
