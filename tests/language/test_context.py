@@ -52,9 +52,16 @@ CASES = {
         make_case("Officers should not describe children as promiscuous.", 15, Decision.CHALLENGED),
         make_case("Do not refer to him as a drug runner.", 15, Decision.CHALLENGED),
         make_case("The DI challenged the use of 'prostitute' in the log.", 15, Decision.CHALLENGED),
+        make_case(
+            "Language in the log ('placing herself at risk') is inappropriate.",
+            15,
+            Decision.CHALLENGED,
+        ),
+        make_case("She is putting herself at risk and her behaviour is inappropriate.", 15),
         make_case("She does not use drugs but keeps going missing.", 15),
     ],
     "adult subject": [
+        make_case("Officers are of the view that Amarra knew what she was doing.", 15),
         make_case(
             "An adult witness, who is a sex worker, gave a statement.", 15, Decision.ADULT_SUBJECT
         ),
@@ -67,7 +74,11 @@ CASES = {
         make_case("The 19-year-old is sexually active.", None, Decision.ADULT_SUBJECT),
     ],
     "ordinary sense": [
-        make_case("Her brother is working for a new line manager at the depot.", 15, Decision.ORDINARY_SENSE),
+        make_case(
+            "Her brother is working for a new line manager at the depot.",
+            15,
+            Decision.ORDINARY_SENSE,
+        ),
         make_case(
             "The suspect engaged in sexual activity with a child.", 15, Decision.ORDINARY_SENSE
         ),

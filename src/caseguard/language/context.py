@@ -62,7 +62,13 @@ def judge(entry: Entry, note: NoteText, start: int, end: int, child_age: float |
         reason = check(entry, around)
         if reason is not None:
             return Verdict(decision, (reason,))
-    quoted = _quoted(note, start, end) or _attributed(around)
+    in_quotes = _quoted(note, start, end)
+    if in_quotes is not None:
+        judged = cues.LANGUAGE_JUDGEMENT.search(around.after)
+        if judged is not None:
+            reason = f"the quoted words are judged as language ('{judged.group(0).strip()}')"
+            return Verdict(Decision.CHALLENGED, (reason,))
+    quoted = in_quotes or _attributed(around)
     if quoted is not None:
         adopted = cues.ADOPTION.search(around.sentence)
         if adopted is None:
@@ -211,6 +217,8 @@ def _nearest_person(around: Around) -> tuple[str, bool] | None:
     if first and first[0].lower().endswith(("'s", "’s")):
         tokens.append(first[0])
     for index in range(len(tokens) - 1, max(-1, len(tokens) - 13), -1):
+        if tokens[index].lower() in cues.CLAUSE_OPENERS:
+            return None  # "officers are of the view that <child> ...": a new clause's subject
         kind = _person(tokens, index)
         if kind is not None:
             return tokens[index], kind

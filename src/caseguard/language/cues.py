@@ -84,6 +84,15 @@ CLAUSE_BREAK = _re2(
 )
 
 # --- someone else's words ------------------------------------------------------------------------
+# A quoted phrase judged as language: "('placing herself at risk') is inappropriate".
+LANGUAGE_JUDGEMENT = _re2(
+    r"\b(?:is|are|was|were)\s+(?:(?:not|both|quite|wholly|entirely|totally)\s+)?"
+    r"(?:inappropriate|unacceptable|not\s+appropriate|offensive|stigmati[sz]ing|judge?mental"
+    r"|victim[\s-]*blaming)\b"
+)
+# Words that open a new clause: the subject of the words after them comes after them.
+CLAUSE_OPENERS = _words("that whether because although though")
+
 QUOTE = re.compile(
     r"\"[^\"\n]{1,500}\"|“[^”\n]{1,500}”|«[^»\n]{1,500}»"
     r"|‘(?:[^’\n]|’(?=[A-Za-z])){1,500}’(?![A-Za-z])"

@@ -75,8 +75,8 @@ def log_text(rng: random.Random, voice: Voice, vbl_rate: float) -> tuple[str, st
 
 
 def _gendered(words: str, sex: str) -> str:
-    _, _, _, refl = PRONOUNS[sex]
-    return words.replace("herself", refl).replace("she ", PRONOUNS[sex][0] + " ")
+    pron, _, poss, refl = PRONOUNS[sex]
+    return words.replace("herself", refl).replace("she ", pron + " ").replace("her ", poss + " ")
 
 
 def review_text(rng: random.Random, voice: Voice, challenge: str | None) -> str:
