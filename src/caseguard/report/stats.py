@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from caseguard.audit import stats as audit_stats
+
 _NORMAL = NormalDist()
 
 
@@ -38,23 +40,15 @@ class Interval:
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> Interval:
-    """The Wilson score interval for ``successes`` out of ``n``.
+    """The Wilson score interval for ``successes`` out of ``n``, with the estimate.
 
-    Unlike the simple ``p ± z·se`` interval it stays inside 0–1 and behaves well
-    for small samples and for proportions near 0 or 1. With ``n == 0`` nothing
-    is known, so the interval is the whole range 0–1.
+    One computation serves audits and reports (``caseguard.audit.stats``); with
+    ``n == 0`` nothing is known, so the interval is the whole range 0–1.
     """
     _check_count(successes, n)
-    if n == 0:
-        return Interval(0.0, 0.0, 1.0)
-    z = z_value(confidence)
-    p = successes / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return Interval(p, low, high)
+    z_value(confidence)  # the same message for a bad confidence as the other statistics
+    low, high = audit_stats.wilson_interval(successes, n, confidence)
+    return Interval(successes / n if n else 0.0, low, high)
 
 
 @dataclass(frozen=True, slots=True)
