@@ -64,7 +64,8 @@ def _summary(result: AuditResult) -> None:
         table.add_row(grade.replace("_", " "), f"{n:,}", f"{n / total:.1%}")
     out.print(table)
     failed = Counter({rule: counts.get("fail", 0) for rule, counts in result.rules.items()})
-    top = Table("rule", "failed", title="Most-failed rules")
+    top = Table("rule", "failed", "checked", "share", title="Most-failed rules")
     for rule, n in failed.most_common(5):
-        top.add_row(rule, f"{n:,}")
+        checked = n + result.rules[rule].get("pass", 0)
+        top.add_row(rule, f"{n:,}", f"{checked:,}", f"{n / (checked or 1):.0%}")
     out.print(top)
