@@ -7,14 +7,18 @@ and the line, never the text of a note.
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from caseguard.errors import UsageError
+from caseguard.language import csvblocks
 from caseguard.language.ages import age_at
 from caseguard.language.screen import Note
 
@@ -70,14 +74,16 @@ def csv_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
         text_at = columns.index("text")
         id_at, age_at_, label_at = (_index(columns, n) for n in ("note_id", "child_age", "label"))
         shown = str(path)
+        done = reader.line_num
         for row in reader:
+            line, done = done + 1, reader.line_num  # the file line the record starts on
             if len(row) <= text_at:
                 continue
             cell = None if age_at_ is None else _cell(row, age_at_)
-            note_age = _age(cell, age, path, reader.line_num)
+            note_age = _age(cell, age, path, line)
             label = None if label_at is None else _cell(row, label_at)
             note_id = None if id_at is None else _cell(row, id_at) or None
-            yield Note(row[text_at], note_id, note_age, shown, reader.line_num, label)
+            yield Note(row[text_at], note_id, note_age, shown, line, label)
 
 
 def _index(columns: list[str], name: str) -> int | None:
@@ -140,30 +146,113 @@ def note_batches(path: Path, *, age: float | None = None, size: int = BATCH) -> 
 
 
 def _csv_batches(path: Path, age: float | None, size: int) -> Iterator[Batch]:
-    """CSV rows in batches; a ``Note`` (with its age parsed) only for a row that is asked for."""
+    """CSV records in batches; only records that may hold a hit are parsed (see ``csvblocks``)."""
+    try:
+        with path.open("rb") as raw:
+            header = raw.readline()
+            offset = len(header)
+            header = header.removeprefix(csvblocks.BOM)
+            if not csvblocks.simple(header):
+                yield from _slow_batches(path, age, size, _Start(0, 1, None))
+                return
+            columns = _csv_columns(next(csv.reader([_decoded(header, path)]), []), path)
+            reading = _Reading(path, age, columns)
+            line = 1 + header.count(b"\n")
+            for body in csvblocks.blocks(raw):
+                if not csvblocks.simple(body):
+                    yield from _slow_batches(path, age, size, _Start(offset, line, columns))
+                    return
+                yield reading.batch(body, line)
+                offset += len(body)
+                line += body.count(b"\n")
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (bad byte at offset {exc.start} of a read block)",
+            path=str(path),
+            hint="save the file as UTF-8",
+        ) from None
+
+
+class _Reading:
+    """The columns of one CSV, and how to turn a simple block into a batch of candidates."""
+
+    def __init__(self, path: Path, age: float | None, columns: list[str]) -> None:
+        self.path, self.age = path, age
+        self.text_at = columns.index("text")
+        self.id_at, self.age_at, self.label_at = (
+            _index(columns, n) for n in ("note_id", "child_age", "label")
+        )
+
+    def batch(self, body: bytes, first: int) -> Batch:
+        """The records of ``body`` that may hold a hit; ``first`` is the file line it starts on."""
+        text = _decoded(body, self.path)
+        if self.age_at is not None and csvblocks.ages_valid(self.age_at).fullmatch(body) is None:
+            rows = list(csv.reader(io.StringIO(text)))
+            cells = [_cell(row, self.age_at) or "" for row in rows]
+            _check_ages(cells, self.path, range(first, first + len(rows)))
+        spans = csvblocks.candidates(body)
+        lines, at, line = [], 0, first
+        for start, _stop in spans:
+            line += body.count(b"\n", at, start)
+            lines.append(line)
+            at = start
+        rows = list(csv.reader([body[a:b].decode("utf-8") for a, b in spans]))
+        texts = [row[self.text_at] if len(row) > self.text_at else "" for row in rows]
+        return texts, functools.partial(self._note, rows, lines)
+
+    def rows_batch(self, rows: list[list[str]], lines: list[int]) -> Batch:
+        """A batch of parsed records (every one), ``lines`` the file line each starts on."""
+        if self.age_at is not None:
+            _check_ages([_cell(row, self.age_at) or "" for row in rows], self.path, lines)
+        texts = [row[self.text_at] if len(row) > self.text_at else "" for row in rows]
+        return texts, functools.partial(self._note, rows, lines)
+
+    def _note(self, rows: list[list[str]], lines: list[int], index: int) -> Note:
+        row, line = rows[index], lines[index]
+        cell = _cell(row, self.age_at) if self.age_at is not None else None
+        note_age = _age(cell, self.age, self.path, line)
+        note_id = (_cell(row, self.id_at) or None) if self.id_at is not None else None
+        label = _cell(row, self.label_at) if self.label_at is not None else None
+        text = row[self.text_at] if len(row) > self.text_at else ""
+        return Note(text, note_id, note_age, str(self.path), line, label)
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Where the ``csv`` module takes over: byte offset, file line, and the columns if known."""
+
+    offset: int
+    line: int
+    columns: list[str] | None
+
+
+def _slow_batches(path: Path, age: float | None, size: int, start: _Start) -> Iterator[Batch]:
+    """CSV records parsed one by one by the ``csv`` module, from ``start`` to the end."""
     with _opened(path) as handle:
+        if start.offset:
+            handle.seek(start.offset)
         reader = csv.reader(handle)
-        columns = _csv_columns(next(reader, []), path)
-        text_at = columns.index("text")
-        id_at, age_col, label_at = (_index(columns, n) for n in ("note_id", "child_age", "label"))
-        record = 1
-        while rows := list(itertools.islice(reader, size)):
-            texts = [row[text_at] if len(row) > text_at else "" for row in rows]
-            first = record + 1
-            if age_col is not None:
-                _check_ages([_cell(row, age_col) or "" for row in rows], path, first)
-            record += len(rows)
-
-            def make(index: int, rows: list[list[str]] = rows, first: int = first) -> Note:
-                row = rows[index]
-                cell = _cell(row, age_col) if age_col is not None else None
-                note_age = _age(cell, age, path, first + index)
-                note_id = (_cell(row, id_at) or None) if id_at is not None else None
-                label = _cell(row, label_at) if label_at is not None else None
-                text = row[text_at] if len(row) > text_at else ""
-                return Note(text, note_id, note_age, str(path), first + index, label)
-
-            yield texts, make
+        columns = start.columns or _csv_columns(next(reader, []), path)
+        reading = _Reading(path, age, columns)
+        base, done = start.line - 1, reader.line_num
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for row in reader:
+            rows.append(row)
+            lines.append(base + done + 1)  # the file line the record starts on
+            done = reader.line_num
+            if len(rows) >= size:
+                yield reading.rows_batch(rows, lines)
+                rows, lines = [], []
+        if rows:
+            yield reading.rows_batch(rows, lines)
 
 
 def _csv_columns(columns: list[str], path: Path) -> list[str]:
@@ -177,9 +266,9 @@ def _csv_columns(columns: list[str], path: Path) -> list[str]:
 AGE = re.compile(r"^(?!\s*(?:\d+(?:\.\d*)?|\.\d+)?\s*$).*$", re.M)
 
 
-def _check_ages(cells: list[str], path: Path, first: int) -> None:
+def _check_ages(cells: list[str], path: Path, lines: Sequence[int]) -> None:
     """One search per batch for a child_age that is not a number."""
     bad = AGE.search("\n".join(c.replace("\n", " ") for c in cells))
     if bad is not None:
-        line = first + bad.string.count("\n", 0, bad.start())
+        line = lines[bad.string.count("\n", 0, bad.start())]
         raise InputError(f"line {line}: child_age is not a number", path=str(path))

@@ -1,0 +1,113 @@
+"""The CSV fast path (raw blocks, candidate records parsed) finds what the ``csv`` module does."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from caseguard.language import csvblocks
+from caseguard.language.formats import write_findings
+from caseguard.language.inputs import InputError, csv_notes, note_batches
+from caseguard.language.screen import screen_batches, screen_notes
+
+HERE = Path(__file__).parent
+
+
+def _texts() -> list[str]:
+    with (HERE / "devset.csv").open(encoding="utf-8") as handle:
+        return [row["text"] for row in csv.DictReader(handle)]
+
+
+def _reference(path: Path) -> str:
+    out = io.StringIO()
+    write_findings(screen_notes(csv_notes(path)), "jsonl", out)
+    return out.getvalue()
+
+
+def _fast(path: Path) -> str:
+    out = io.StringIO()
+    write_findings(screen_batches(note_batches(path)), "jsonl", out)
+    return out.getvalue()
+
+
+def _write(path: Path, rows: list[list[str]], *, crlf: bool = False, bom: bool = False) -> None:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n" if crlf else "\n")
+        writer.writerows(rows)
+
+
+def _rows(seed: int, count: int, *, commas: bool) -> list[list[str]]:
+    rng = random.Random(seed)
+    texts = [t if commas else t.replace(",", " ").replace('"', " ") for t in _texts()]
+    rows = [["note_id", "text", "child_age"]]
+    for number in range(count):
+        text = " ".join(rng.choice(texts) for _ in range(rng.randint(1, 3)))
+        rows.append([f"n{number}", text, rng.choice(["14", "", " 19 ", "15.5"])])
+    return rows
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+@pytest.mark.parametrize("bom", [False, True])
+def test_simple_csv_same_findings_and_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool, bom: bool
+) -> None:
+    monkeypatch.setattr(csvblocks, "BLOCK", 4096)
+    path = tmp_path / "notes.csv"
+    _write(path, _rows(1, 600, commas=False), crlf=crlf, bom=bom)
+    fast = _fast(path)
+    assert fast == _reference(path)
+    assert len(fast.splitlines()) > 20
+
+
+def test_quoted_csv_falls_back_with_real_line_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csvblocks, "BLOCK", 4096)
+    rows = _rows(2, 400, commas=False)
+    rows[300][1] = "Line one\nShe keeps going missing, officers say.\n\nand more"
+    rows[350][1] = 'She said "she continues to place herself at risk".'
+    path = tmp_path / "notes.csv"
+    _write(path, rows)
+    fast = _fast(path)
+    assert fast == _reference(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for finding in map(json.loads, fast.splitlines()):
+        number = int(finding["note_id"][1:])
+        assert lines[finding["line"] - 1].startswith(f"n{number},")
+
+
+def test_blank_lines_and_short_rows(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "note_id,text,child_age\n\na1\na2,She keeps going missing.,14\n\n"
+        "a3,She is sexually active.\na4,She is sexually active.,19",
+        encoding="utf-8",
+    )
+    fast = _fast(path)
+    assert fast == _reference(path)
+    assert [json.loads(x)["line"] for x in fast.splitlines()] == [4, 6]
+
+
+def test_bad_age_in_a_record_without_hits_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("note_id,text,child_age\n\na1,fine,14\na2,secret words,old\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 4: child_age is not a number"):
+        _fast(path)
+
+
+def test_unicode_space_around_an_age_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("note_id,text,child_age\na1,She is sexually active.,\u00a019\n", "utf-8")
+    assert _fast(path) == _reference(path) == ""
+
+
+def test_bad_utf8_in_a_record_without_hits(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b"note_id,text\na1,caf\xe9 au lait\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        _fast(path)
