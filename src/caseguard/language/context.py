@@ -15,6 +15,11 @@ from caseguard.language.records import Decision
 from caseguard.language.sentences import sentence_bounds
 
 _EXCEPTIONS: dict[str, re.Pattern[str]] = {}
+# A verdict depends only on the entry, the sentence, where the hit lies in it, the age, and
+# whether the hit is inside quotation marks: notes repeat sentences, so recent verdicts are kept.
+VERDICTS = 4096  # at most this many kept (a sentence is at most about 1,200 characters)
+_VerdictKey = tuple[Entry, str, int, int, str, bool]
+_verdicts: dict[_VerdictKey, Verdict] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +55,36 @@ class Around:
 
 def judge(entry: Entry, note: NoteText, start: int, end: int, child_age: float | None) -> Verdict:
     """The decision for one hit, with every reason that led to it."""
-    head, stop = sentence_bounds(note.text, start, end)
-    text = note.text
-    around = Around(
-        text[head:start], text[start:end], text[end:stop], text[head:stop], start - head
-    )
     age_reason = _age_reason(entry, child_age)
     if age_reason is None:
         return Verdict(Decision.ADULT_AGE, (_adult_age(child_age),))
+    head, stop = sentence_bounds(note.text, start, end)
+    in_quotes = _quoted(note, start, end)
+    sentence = note.text[head:stop]
+    key = (entry, sentence, start - head, end - start, age_reason, in_quotes is not None)
+    verdict = _verdicts.get(key)
+    if verdict is None:
+        offset = start - head
+        around = Around(
+            sentence[:offset],
+            sentence[offset : offset + end - start],
+            sentence[offset + end - start :],
+            sentence,
+            offset,
+        )
+        verdict = _judge(entry, around, in_quotes, age_reason)
+        if len(_verdicts) >= VERDICTS:
+            _verdicts.clear()
+        _verdicts[key] = verdict
+    return verdict
+
+
+def _judge(entry: Entry, around: Around, in_quotes: str | None, age_reason: str) -> Verdict:
+    """The decision for one hit the age lets through (``judge`` keeps recent ones)."""
     for decision, check in _CHECKS:
         reason = check(entry, around)
         if reason is not None:
             return Verdict(decision, (reason,))
-    in_quotes = _quoted(note, start, end)
     if in_quotes is not None:
         judged = cues.LANGUAGE_JUDGEMENT.search(around.after)
         if judged is not None:
