@@ -104,6 +104,7 @@ class Generator:
 
     def __init__(self, n_cases: int, seed: int) -> None:
         self.n_cases = n_cases
+        self.seed = seed
         self.rng = random.Random(seed)
         self.world: World = build_world(self.rng, n_cases)
         self.count = Counters()
@@ -111,7 +112,7 @@ class Generator:
     def rows(self) -> Iterator[tuple[str, Row]]:
         for row in self.world.staff_rows:
             yield "staff", row
-        for row in self.world.network_rows:
+        for row in self.world.network_rows(random.Random(f"{self.seed}:networks")):
             yield "persons", row
         child_no = 0
         while self.count.case < self.n_cases:

@@ -7,6 +7,7 @@ million-case bundle still has a bounded world (memory stays flat).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -36,7 +37,12 @@ class World:
     teams: list[Team]
     networks: list[list[str]]  # person ids of adults who exploit several children
     staff_rows: list[Row]
-    network_rows: list[Row]
+
+    def network_rows(self, rng: random.Random) -> Iterator[Row]:
+        """The network adults' person rows, made as they are written (not kept)."""
+        for members in self.networks:
+            for person_id in members:
+                yield adult_row(rng, person_id, "adult linked to exploitation network")
 
 
 def build_world(rng: random.Random, n_cases: int) -> World:
@@ -56,21 +62,11 @@ def build_world(rng: random.Random, n_cases: int) -> World:
                 else:
                     team.supervisors.append(staff_id)
         teams.append(team)
-    networks, network_rows = _networks(rng, max(3, n_cases // 60))
-    return World(teams, networks, staff_rows, network_rows)
-
-
-def _networks(rng: random.Random, count: int) -> tuple[list[list[str]], list[Row]]:
-    networks: list[list[str]] = []
-    rows: list[Row] = []
-    for n in range(count):
-        members = []
-        for m in range(rng.randint(2, 5)):
-            person_id = f"PN{n + 1:05d}-{m + 1}"
-            members.append(person_id)
-            rows.append(adult_row(rng, person_id, "adult linked to exploitation network"))
-        networks.append(members)
-    return networks, rows
+    networks = [
+        [f"PN{n + 1:05d}-{m + 1}" for m in range(rng.randint(2, 5))]
+        for n in range(max(3, n_cases // 60))
+    ]
+    return World(teams, networks, staff_rows)
 
 
 def adult_row(rng: random.Random, person_id: str, description: str) -> Row:
