@@ -38,8 +38,23 @@ class NoteText:
     @property
     def quotes(self) -> list[tuple[int, int]]:
         if self._quotes is None:
-            self._quotes = [m.span() for m in cues.QUOTE.finditer(self.text)]
+            text = self.text
+            found = _may_quote(text)
+            self._quotes = [m.span() for m in cues.QUOTE.finditer(text)] if found else []
         return self._quotes
+
+
+def _may_quote(text: str) -> bool:
+    """Whether ``cues.QUOTE`` can match: an opening mark, or a ``'`` not after a word character."""
+    if any(mark in text for mark in cues.OPENING_MARKS):
+        return True
+    at = text.find("'")
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        if not (before.isalnum() or before in "_'"):
+            return True
+        at = text.find("'", at + 1)
+    return False
 
 
 @dataclass(frozen=True, slots=True)

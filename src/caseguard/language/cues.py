@@ -98,6 +98,7 @@ QUOTE = re.compile(
     r"|‘(?:[^’\n]|’(?=[A-Za-z])){1,500}’(?![A-Za-z])"
     r"|(?<![\w'])'(?=[^\s'])[^'\n]{0,500}?[^\s']'(?![\w])"
 )
+OPENING_MARKS = ('"', "“", "«", "‘")  # every QUOTE alternative but the ``'`` one opens with one
 REPORT_VERB = (
     r"(?:said|says|say|stated|states|told|tells|tell|claimed|claims|claim|described|describes|"
     r"describe|describing|referred\s+to|refers\s+to|refer\s+to|referring\s+to|called|calls|calling|"

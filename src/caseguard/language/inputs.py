@@ -162,9 +162,9 @@ def _csv_batches(path: Path, age: float | None, size: int) -> Iterator[Batch]:
                 if not csvblocks.simple(body):
                     yield from _slow_batches(path, age, size, _Start(offset, line, columns))
                     return
-                yield reading.batch(body, line)
+                batch, line = reading.batch(body, line)
+                yield batch
                 offset += len(body)
-                line += body.count(b"\n")
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
 
@@ -190,8 +190,11 @@ class _Reading:
             _index(columns, n) for n in ("note_id", "child_age", "label")
         )
 
-    def batch(self, body: bytes, first: int) -> Batch:
-        """The records of ``body`` that may hold a hit; ``first`` is the file line it starts on."""
+    def batch(self, body: bytes, first: int) -> tuple[Batch, int]:
+        """The records of ``body`` that may hold a hit, and the file line after ``body``.
+
+        ``first`` is the file line ``body`` starts on.
+        """
         text = _decoded(body, self.path)
         if self.age_at is not None and csvblocks.ages_valid(self.age_at).fullmatch(body) is None:
             rows = list(csv.reader(io.StringIO(text)))
@@ -205,7 +208,8 @@ class _Reading:
             at = start
         rows = list(csv.reader([body[a:b].decode("utf-8") for a, b in spans]))
         texts = [row[self.text_at] if len(row) > self.text_at else "" for row in rows]
-        return texts, functools.partial(self._note, rows, lines)
+        after = line + body.count(b"\n", at)
+        return (texts, functools.partial(self._note, rows, lines)), after
 
     def rows_batch(self, rows: list[list[str]], lines: list[int]) -> Batch:
         """A batch of parsed records (every one), ``lines`` the file line each starts on."""
