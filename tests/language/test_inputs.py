@@ -12,7 +12,7 @@ import pytest
 
 from caseguard.language import csvblocks
 from caseguard.language.formats import write_findings
-from caseguard.language.inputs import InputError, csv_notes, note_batches
+from caseguard.language.inputs import AGE, InputError, csv_notes, note_batches
 from caseguard.language.screen import screen_batches, screen_notes
 
 HERE = Path(__file__).parent
@@ -111,3 +111,21 @@ def test_bad_utf8_in_a_record_without_hits(tmp_path: Path) -> None:
     path.write_bytes(b"note_id,text\na1,caf\xe9 au lait\n")
     with pytest.raises(InputError, match="not UTF-8"):
         _fast(path)
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_every_line_with_a_rejected_age_is_a_candidate(column: int) -> None:
+    rng = random.Random(column)
+    alphabet = ["1", "7", ".", " ", "\t", "\x1f", "a", "-", "+", "e", "\u00a0", "\u0663", ""]
+    lines = []
+    for _ in range(4000):
+        cell = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
+        fields = ["x"] * column + [cell] + ["y"] * rng.randint(0, 1)
+        lines.append(",".join(fields[: rng.choice([len(fields), column + 1, column])]))
+    body = "\r\n".join(lines).encode("utf-8")
+    spans = csvblocks.candidates(body, column)
+    flagged = {body[a:b].decode("utf-8").rstrip("\r\n") for a, b in spans}
+    for row, line in zip(csv.reader(lines), lines, strict=True):
+        cell = row[column] if column < len(row) else ""
+        if AGE.search(cell.replace("\n", " ")):
+            assert line in flagged, repr(line)

@@ -23,28 +23,37 @@ from caseguard.language.lexicon import load_lexicon
 BLOCK = 1 << 20  # bytes read at a time (memory stays flat: one block and one cut line)
 BOM = b"\xef\xbb\xbf"
 SET_MEMORY = 128 << 20
-# Whitespace Python's ``\s`` also allows around a number; anything else goes to the exact check.
-_SPACE = r"[\t\x0b\x0c \x1c-\x1f]*"
-_NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)?"
-
-
-@functools.lru_cache(maxsize=1)
-def any_entry() -> Any:
-    """One RE2 alternation of every lexicon entry (advisory ones too: a superset is safe)."""
-    options = re2.Options()
-    options.max_mem = SET_MEMORY
-    body = "|".join(f"(?:{entry.regex})" for entry in load_lexicon().entries)
-    return re2.compile(body, options)
+# The ASCII whitespace Python's ``\s`` allows around a number (a line's CR ends its last field).
+_SPACES = r"\t\x0b\x0c \x1c-\x1f"
 
 
 @functools.lru_cache(maxsize=8)
-def ages_valid(column: int) -> Any:
-    """A whole-block match: every line's field ``column`` is blank or a plain number."""
-    cell = f"{_SPACE}{_NUMBER}{_SPACE}"
-    full = rf"(?:[^,\n]*,){{{column}}}{cell}(?:,[^\n]*|\r)?"
-    short = rf"|(?:[^,\n]*,){{0,{column - 1}}}[^,\n]*" if column else ""
-    line = f"(?:{full}{short})"
-    return re2.compile(rf"(?:{line}\n)*{line}?")
+def any_entry(age_column: int | None = None) -> Any:
+    """One RE2 alternation of every lexicon entry (advisory ones too: a superset is safe).
+
+    With ``age_column``, also every line whose field there may not be blank or a plain number
+    (see ``bad_age``): those lines are then parsed and their ages checked exactly.
+    """
+    options = re2.Options()
+    options.max_mem = SET_MEMORY
+    body = "|".join(f"(?:{entry.regex})" for entry in load_lexicon().entries)
+    if age_column is not None:
+        body = f"{body}|{bad_age(age_column)}"
+    return re2.compile(body, options)
+
+
+def bad_age(column: int) -> str:
+    r"""An expression that matches, from its start, every line of a simple block whose field
+    ``column`` ``inputs.AGE`` rejects (and maybe some it accepts).
+
+    A field is rejected only if it holds a byte that no ASCII number or space has (any non-ASCII
+    byte counts: Python's ``\s`` and ``\d`` take some), two tokens, a token with two dots, or a
+    lone dot. A CR in a simple block only ends a line.
+    """
+    allowed = rf"[0-9.{_SPACES}]*"
+    witness = rf"[^0-9.{_SPACES},\r\n]|[0-9.][{_SPACES}]+[0-9.]|\.[0-9]*\."
+    lone = rf"[{_SPACES}]*\.(?:[^0-9]|$)"
+    return rf"(?m:^(?:[^,\n]*,){{{column}}}(?:{allowed}(?:{witness})|{lone}))"
 
 
 def simple(body: bytes) -> bool:
@@ -69,7 +78,7 @@ def blocks(handle: BinaryIO) -> Iterator[bytes]:
         yield carry
 
 
-def candidates(body: bytes) -> list[tuple[int, int]]:
+def candidates(body: bytes, age_column: int | None = None) -> list[tuple[int, int]]:
     """Byte ranges (line start, line end) of the lines of a simple block that may hold a hit.
 
     Every line that any match of the alternation overlaps: a match of any entry at a position
@@ -77,7 +86,7 @@ def candidates(body: bytes) -> list[tuple[int, int]]:
     """
     lines: list[tuple[int, int]] = []
     reach = 0
-    for match in any_entry().finditer(body):
+    for match in any_entry(age_column).finditer(body):
         position, end = match.span()
         while position < end:
             start = body.rfind(b"\n", 0, position) + 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -195,18 +194,16 @@ class _Reading:
 
         ``first`` is the file line ``body`` starts on.
         """
-        text = _decoded(body, self.path)
-        if self.age_at is not None and csvblocks.ages_valid(self.age_at).fullmatch(body) is None:
-            rows = list(csv.reader(io.StringIO(text)))
-            cells = [_cell(row, self.age_at) or "" for row in rows]
-            _check_ages(cells, self.path, range(first, first + len(rows)))
-        spans = csvblocks.candidates(body)
+        _decoded(body, self.path)  # every byte must be UTF-8, not only the parsed records
+        spans = csvblocks.candidates(body, self.age_at)  # with every line whose age may be bad
         lines, at, line = [], 0, first
         for start, _stop in spans:
             line += body.count(b"\n", at, start)
             lines.append(line)
             at = start
         rows = list(csv.reader([body[a:b].decode("utf-8") for a, b in spans]))
+        if self.age_at is not None:
+            _check_ages([_cell(row, self.age_at) or "" for row in rows], self.path, lines)
         texts = [row[self.text_at] if len(row) > self.text_at else "" for row in rows]
         after = line + body.count(b"\n", at)
         return (texts, functools.partial(self._note, rows, lines)), after
