@@ -129,3 +129,14 @@ def test_names_are_from_the_invented_lists(rows: Rows) -> None:
     for child in rows["children"]:
         first, last = str(child["display_name"]).split(" ", 1)
         assert first in firsts and last in names["surnames"]
+
+
+def test_place_names_never_reuse_a_surname() -> None:
+    """So that finding a surname in an output always means a name leaked."""
+    import re
+
+    names = data("names")
+    surnames = set(names["surnames"])
+    places = names["locations"] + names["areas"] + names["local_authorities"] + names["teams"]
+    clashes = [p for p in places for w in re.findall(r"[A-Z][\w-]+", p) if w in surnames]
+    assert clashes == []
