@@ -75,15 +75,16 @@ def _blocks(
             block_bytes *= 2
             continue
         block, buf = buf[:cut], buf[cut:]
-        if block.count(b"\r") != block.count(b"\r\n"):  # a lone CR ends a line for csv
+        counts = _Counts(block)
+        if counts.cr and counts.cr != block.count(b"\r\n"):  # a lone CR ends a line for csv
             yield from _rest(source, header, offset, line)
             return
-        frame = _parse(block, header, line)
+        frame = _parse(block, header, line, counts)
         if frame is None:
             yield from _rest(source, header, offset, line, len(block))
         else:
             yield frame
-        line += block.count(b"\n")
+        line += counts.nl
         offset += len(block)
 
 
@@ -121,7 +122,16 @@ def _quotes_ok(data: pl.Series, quotes: pl.Series, eof: bool) -> bool:
     return bool(ok_open.all() and ok_close.all())
 
 
-def _parse(block: bytes, header: list[str], line: int) -> pl.DataFrame | None:
+class _Counts:
+    """Line ends, CRs and quotes in a block, each counted once."""
+
+    def __init__(self, block: bytes) -> None:
+        self.nl = block.count(b"\n")
+        self.cr = block.count(b"\r")
+        self.quotes = block.count(b'"')
+
+
+def _parse(block: bytes, header: list[str], line: int, counts: _Counts) -> pl.DataFrame | None:
     """The block as a text frame, or None unless it is certainly read as csv.reader would."""
     if b"\x00" in block:
         return None
@@ -140,14 +150,14 @@ def _parse(block: bytes, header: list[str], line: int) -> pl.DataFrame | None:
     if frame.width != len(header):
         return None
     frame = frame.with_columns(pl.all().fill_null(""))
-    return _numbered(frame, block, line)
+    return _numbered(frame, block, line, counts)
 
 
 def _count(frame: pl.DataFrame, char: str) -> pl.Expr:
     return pl.sum_horizontal(pl.col(c).str.count_matches(char, literal=True) for c in frame.columns)
 
 
-def _numbered(frame: pl.DataFrame, block: bytes, line: int) -> pl.DataFrame | None:
+def _numbered(frame: pl.DataFrame, block: bytes, line: int, counts: _Counts) -> pl.DataFrame | None:
     """Adds each row's CSV line number; None when the byte count does not add up."""
     rows, width = frame.height, frame.width
     stats = frame.select(
@@ -157,9 +167,9 @@ def _numbered(frame: pl.DataFrame, block: bytes, line: int) -> pl.DataFrame | No
         quotes=_count(frame, '"').sum(),
     ).row(0)
     size, nl, cr, quotes = (int(v or 0) for v in stats)
-    ends = block.count(b"\n") - nl
-    crs = block.count(b"\r") - cr
-    expected = size + (width - 1) * rows + block.count(b'"') - quotes + ends + crs
+    ends = counts.nl - nl
+    crs = counts.cr - cr
+    expected = size + (width - 1) * rows + counts.quotes - quotes + ends + crs
     whole = rows if block.endswith(b"\n") else rows - 1
     if expected != len(block) or ends != whole or crs not in (0, ends):
         return None

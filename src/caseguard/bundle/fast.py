@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from caseguard.bundle.csvblocks import ROW, csv_blocks
-from caseguard.bundle.fastcells import DTYPES, cell, row_problem
+from caseguard.bundle.fastcells import DTYPES, cell, prepare, row_problem
 from caseguard.bundle.fastindex import FastIndex
 from caseguard.bundle.layouts import Bundle, CsvTable, ParquetTable, RawRow, TableSource
 from caseguard.bundle.schema import TABLE_BY_NAME, TABLES, Table
@@ -120,10 +120,14 @@ class FastValidator:
 def _typed(spec: Table, text: pl.DataFrame) -> pl.DataFrame:
     """Typed columns, ``__clean`` (every cell certainly clean, row checks passed), ``__key``."""
     names = {name.lower(): name for name in text.columns if name != ROW}
+    raws = {
+        c.name: None if names.get(c.name) is None else pl.col(names[c.name]) for c in spec.columns
+    }
+    helpers = [e.alias(n) for c in spec.columns for n, e in prepare(c, raws[c.name]).items()]
+    text = text.with_columns(helpers)
     typed, cleans = [], []
     for column in spec.columns:
-        original = names.get(column.name)
-        value, ok = cell(column, None if original is None else pl.col(original))
+        value, ok = cell(column, raws[column.name], prepared=True)
         typed.append(value)
         cleans.append(ok)
     frame = text.select(pl.col(ROW), *typed, __clean=pl.all_horizontal(cleans))

@@ -54,7 +54,11 @@ def _date(raw: pl.Expr, stripped: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _timestamp(raw: pl.Expr, stripped: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    parts = stripped.str.extract_groups(_STAMP)
+    return _stamp(stripped, stripped.str.extract_groups(_STAMP))
+
+
+def _stamp(stripped: pl.Expr, parts: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """A timestamp from its regex ``parts`` (a struct; cheap when already a column)."""
     day, hour, minute, second, zone = (parts.struct.field(str(i)) for i in range(1, 6))
     text = pl.concat_str(
         day,
@@ -112,16 +116,33 @@ def _vocab_cell(column: Column, stripped: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return word, stripped.str.contains(_WORD) & word.is_in(column.vocab)
 
 
-def cell(column: Column, raw: pl.Expr | None) -> tuple[pl.Expr, pl.Expr]:
-    """``(typed value, certainly clean)`` for one column of text cells (``None``: absent)."""
+def prepare(column: Column, raw: pl.Expr | None) -> dict[str, pl.Expr]:
+    """Helper columns computed once, before ``cell`` reads them: stripped text, stamp parts."""
+    if raw is None:
+        return {}
+    stripped = raw.str.strip_chars(PY_SPACE)
+    helpers = {f"{column.name}\x1fs": stripped}
+    if column.kind is Kind.TIMESTAMP:
+        helpers[f"{column.name}\x1fp"] = stripped.str.extract_groups(_STAMP)
+    return helpers
+
+
+def cell(column: Column, raw: pl.Expr | None, prepared: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    """``(typed value, certainly clean)`` for one column of text cells (``None``: absent).
+
+    ``prepared``: the frame already holds ``prepare``'s helper columns (faster).
+    """
     dtype = DTYPES[column.kind]
     empty_value = pl.lit(column.default, dtype=dtype)
     if raw is None:
         return empty_value.alias(column.name), pl.lit(not column.required)
-    stripped = raw.str.strip_chars(PY_SPACE)
+    name = column.name
+    stripped = pl.col(f"{name}\x1fs") if prepared else raw.str.strip_chars(PY_SPACE)
     empty = raw.is_null() | (stripped == "")
     if column.kind is Kind.VOCAB:
         value, ok = _vocab_cell(column, stripped)
+    elif column.kind is Kind.TIMESTAMP and prepared:
+        value, ok = _stamp(stripped, pl.col(f"{name}\x1fp"))
     else:
         value, ok = _BY_KIND[column.kind](raw, stripped)
     typed = pl.when(empty).then(empty_value).otherwise(value.cast(dtype)).alias(column.name)

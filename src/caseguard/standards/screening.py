@@ -8,15 +8,17 @@ matched words) and every supervisor's review with the challenges it makes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import polars as pl
 
 from caseguard.errors import UsageError
-from caseguard.standards.frames import LANG_FINDINGS, LANG_REVIEWS, Frames
+from caseguard.standards.frames import LANG_FINDINGS, Frames
 
+BATCH = 2048  # notes a batch
+_FOUND = {"__n": pl.Int64(), "entry_id": pl.String(), "match": pl.String(), "start": pl.Int64()}
 GENERAL = "*"  # a challenge that names no words: "this language is inappropriate"
 
 
@@ -47,27 +49,64 @@ def _challenge_keys(challenge: Any) -> Iterable[str]:
         yield GENERAL
 
 
+class LanguageScreen:
+    """The screen from ``caseguard.language``, adapted to ``NoteScreen``.
+
+    Called per note, or, through ``many``, over a chunk's notes in batches (one RE2
+    pass a batch; only notes with a hit are judged in Python).
+    """
+
+    def __init__(self) -> None:
+        try:
+            import caseguard.language as language
+        except ImportError:
+            raise UsageError(
+                "the language screen (caseguard.language) is not available",
+                hint="audit without it: --no-language",
+            ) from None
+        self._language = language
+
+    def __call__(self, text: str, *, child_age: int | None, note_id: str) -> NoteScreen:
+        return _note_screen(self._language.screen_note(text, child_age=child_age, note_id=note_id))
+
+    def many(
+        self, texts: list[str], ages: list[int | None], ids: list[str]
+    ) -> Iterator[tuple[int, NoteScreen]]:
+        """``(position, screen)`` of every note with a finding or a challenge."""
+        note = self._language.Note
+
+        def make(start: int) -> Callable[[int], Any]:
+            return lambda k: note(texts[start + k], ids[start + k], ages[start + k], line=start + k)
+
+        starts = range(0, len(texts), BATCH)
+        try:
+            from caseguard.language.screen import screen_batches
+        except ImportError:  # the public stream: every note comes back
+            whole = zip(texts, ids, ages, strict=True)
+            found = self._language.screen_notes(
+                note(t, i, a, line=n) for n, (t, i, a) in enumerate(whole)
+            )
+        else:
+            found = screen_batches((texts[s : s + BATCH], make(s)) for s in starts)
+        for screened, out in found:
+            result = _note_screen(out)
+            if result.findings or result.challenges:
+                yield screened.line or 0, result  # the position, set in make
+
+
+def _note_screen(out: Any) -> NoteScreen:
+    findings = tuple(
+        (str(m.entry_id), str(m.match), int(m.start)) for m in getattr(out, "findings", ())
+    )
+    keys: list[str] = []
+    for challenge in getattr(out, "challenges", ()) or ():
+        keys.extend(_challenge_keys(challenge))
+    return NoteScreen(findings, tuple(dict.fromkeys(keys)))
+
+
 def language_screen() -> Screen:
     """The screen from ``caseguard.language``, adapted to ``NoteScreen``."""
-    try:
-        from caseguard.language import screen_note  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise UsageError(
-            "the language screen (caseguard.language) is not available",
-            hint="audit without it: --no-language",
-        ) from None
-
-    def screen(text: str, *, child_age: int | None, note_id: str) -> NoteScreen:
-        out = screen_note(text, child_age=child_age, note_id=note_id)
-        findings = tuple(
-            (str(m.entry_id), str(m.match), int(m.start)) for m in getattr(out, "findings", ())
-        )
-        keys: list[str] = []
-        for challenge in getattr(out, "challenges", ()) or ():
-            keys.extend(_challenge_keys(challenge))
-        return NoteScreen(findings, tuple(dict.fromkeys(keys)))
-
-    return screen
+    return LanguageScreen()
 
 
 def _ages(f: Frames) -> pl.DataFrame:
@@ -88,26 +127,44 @@ def _ages(f: Frames) -> pl.DataFrame:
     )
 
 
+def _screened(notes: pl.DataFrame, screen: Screen) -> Iterator[tuple[int, NoteScreen]]:
+    """``(position, screen)`` of each note with a finding or a challenge; each note once."""
+    texts = notes["text"].fill_null("").to_list()
+    ages, ids = notes["age"].to_list(), notes["note_id"].to_list()
+    many = getattr(screen, "many", None)
+    if many is not None:
+        yield from many(texts, ages, ids)
+        return
+    for n, (text, age, note_id) in enumerate(zip(texts, ages, ids, strict=True)):
+        out = screen(text, child_age=age, note_id=note_id)
+        if out.findings or out.challenges:
+            yield n, out
+
+
 def screen_frames(f: Frames, screen: Screen, progress: Callable[[int], None] | None = None) -> None:
     """Screen every note of the chunk once; fill ``f.lang_findings`` and ``f.lang_reviews``."""
-    findings: dict[str, list[Any]] = {k: [] for k in LANG_FINDINGS}
-    reviews: dict[str, list[Any]] = {k: [] for k in LANG_REVIEWS}
     notes = _ages(f)
-    for note_id, case_id, written, kind, supervisor, text, age in notes.iter_rows():
-        out = screen(text or "", child_age=age, note_id=note_id)
-        for entry_id, match, start in out.findings:
-            for key, value in zip(
-                LANG_FINDINGS, (note_id, case_id, written, entry_id, match, start), strict=True
-            ):
-                findings[key].append(value)
-        if kind == "review" and supervisor:
-            for key, value in zip(
-                LANG_REVIEWS,
-                (note_id, case_id, written, list(out.challenges), not out.findings),
-                strict=True,
-            ):
-                reviews[key].append(value)
+    rows: list[tuple[Any, ...]] = []
+    hits: dict[int, NoteScreen] = {}
+    for n, out in _screened(notes, screen):
+        hits[n] = out
+        rows.extend((n, entry_id, match, start) for entry_id, match, start in out.findings)
+    found = pl.DataFrame(rows, schema=_FOUND, orient="row")
+    numbered = notes.with_row_index("__n").with_columns(pl.col("__n").cast(pl.Int64))
+    f.lang_findings = (
+        numbered.join(found, on="__n", how="inner")
+        .sort("__n", maintain_order=True)
+        .select(list(LANG_FINDINGS))
+    )
+    reviews = numbered.filter((pl.col("kind") == "review") & pl.col("supervisor").fill_null(False))
+    empty = NoteScreen((), ())
+    screened = [hits.get(n, empty) for n in reviews["__n"].to_list()]
+    f.lang_reviews = reviews.select(
+        "note_id",
+        "case_id",
+        "written_at",
+        challenges=pl.Series([list(s.challenges) for s in screened], dtype=pl.List(pl.String)),
+        clean=pl.Series([not s.findings for s in screened], dtype=pl.Boolean),
+    )
     if progress is not None:
         progress(notes.height)
-    f.lang_findings = pl.DataFrame(findings, schema=LANG_FINDINGS)
-    f.lang_reviews = pl.DataFrame(reviews, schema=LANG_REVIEWS)
