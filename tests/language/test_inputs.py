@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -64,21 +65,40 @@ def test_simple_csv_same_findings_and_lines(
     assert len(fast.splitlines()) > 20
 
 
-def test_quoted_csv_falls_back_with_real_line_numbers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("crlf", [False, True])
+@pytest.mark.parametrize("block", [64, 4096])
+def test_quoted_csv_same_findings_and_real_line_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool, block: int
 ) -> None:
-    monkeypatch.setattr(csvblocks, "BLOCK", 4096)
-    rows = _rows(2, 400, commas=False)
+    monkeypatch.setattr(csvblocks, "BLOCK", block)
+    rows = _rows(2, 400, commas=True)
     rows[300][1] = "Line one\nShe keeps going missing, officers say.\n\nand more"
     rows[350][1] = 'She said "she continues to place herself at risk".'
+    rows[360][1] = '"She keeps going\r\nmissing", ""quoted"", and "placing herself at risk"'
+    rows[370][2] = " 15 "
     path = tmp_path / "notes.csv"
-    _write(path, rows)
+    _write(path, rows, crlf=crlf)
     fast = _fast(path)
     assert fast == _reference(path)
     lines = path.read_text(encoding="utf-8").split("\n")
     for finding in map(json.loads, fast.splitlines()):
         number = int(finding["note_id"][1:])
         assert lines[finding["line"] - 1].startswith(f"n{number},")
+
+
+def test_malformed_quotes_fall_back_to_the_csv_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csvblocks, "BLOCK", 4096)
+    path = tmp_path / "notes.csv"
+    lines = [f"n{i},She keeps going missing {i},14" for i in range(300)]
+    lines[150] = 'n150,He said "she keeps going missing" and left,14'
+    lines[200] = 'n200,"She keeps going missing"x,14'
+    lines[250] = "n250,a bare\rreturn: she keeps going missing,14"
+    path.write_text("note_id,text,child_age\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    fast = _fast(path)
+    assert fast == _reference(path)
+    assert len(fast.splitlines()) > 250
 
 
 def test_blank_lines_and_short_rows(tmp_path: Path) -> None:
@@ -129,3 +149,11 @@ def test_every_line_with_a_rejected_age_is_a_candidate(column: int) -> None:
         cell = row[column] if column < len(row) else ""
         if AGE.search(cell.replace("\n", " ")):
             assert line in flagged, repr(line)
+
+
+def test_quote_safety_is_checked_on_the_patterns() -> None:
+    assert csvblocks.quote_safe()
+    parse = getattr(re, "_parser").parse  # noqa: B009
+    for pattern in (r"a.b", r"[^a]", r"\W", r"[!-#]", '"', r"x|y\S", r"(?:\D)+"):
+        assert csvblocks._may_match_quote(parse(pattern, re.I | re.A)), pattern
+    assert not csvblocks._may_match_quote(parse(r"\bfoo[\s\-]+(?:bar|baz\d)\b", re.I | re.A))

@@ -1,18 +1,21 @@
 """Raw CSV blocks: find the few records that can hit before parsing any record into fields.
 
-A CSV is read in large binary blocks cut at line ends. While a block is *simple* (no quote
-character, and a carriage return only as part of CRLF) every line is exactly one record and every
-field is the raw bytes between commas, so one RE2 search for any lexicon entry over the raw block
-finds every record whose text could hold a hit: a field's text lies in the raw bytes between
-characters (comma, line end, block start) that are never word characters, exactly as it lies
-between NUL separators in a batch. Only those records are parsed (by the ``csv`` module) and
-matched again exactly; the rest are only counted. A block that is not simple is left to the
+A CSV is read in large binary blocks cut at record ends. While a block is *plain* (its quotes
+only open and close whole fields, doubled inside them, and a carriage return outside quotes only
+comes before a line feed) the ``csv`` module reads each field as its raw bytes with the quoting
+undone. No lexicon pattern can match a quote character (``quote_safe``), so every hit in a
+field's text lies in a stretch of the raw bytes with no quote in it, between characters (quote,
+comma, line end, block start) that are never word characters, exactly as it lies between NUL
+separators in a batch. So one RE2 search for any lexicon entry over the raw block finds every
+record whose text could hold a hit. Only those records are parsed (by the ``csv`` module) and
+matched again exactly; the rest are only counted. A block that is not plain is left to the
 ``csv`` module (see ``inputs``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -20,11 +23,15 @@ import re2
 
 from caseguard.language.lexicon import load_lexicon
 
-BLOCK = 1 << 20  # bytes read at a time (memory stays flat: one block and one cut line)
+BLOCK = 1 << 20  # bytes read at a time (memory stays flat: one block and one cut record)
 BOM = b"\xef\xbb\xbf"
+QUOTE = b'"'
 SET_MEMORY = 128 << 20
 # The ASCII whitespace Python's ``\s`` allows around a number (a line's CR ends its last field).
 _SPACES = r"\t\x0b\x0c \x1c-\x1f"
+_FIELD = r'(?:"(?:[^"]|"")*"|[^",\r\n]*)'
+# Whole records of a plain block: quoted fields (quotes doubled inside) or fields with no quote.
+_RECORDS = re2.compile(rf"(?:{_FIELD}(?:,{_FIELD})*\r?\n)*(?:{_FIELD}(?:,{_FIELD})*)?")
 
 
 @functools.lru_cache(maxsize=8)
@@ -43,57 +50,136 @@ def any_entry(age_column: int | None = None) -> Any:
 
 
 def bad_age(column: int) -> str:
-    r"""An expression that matches, from its start, every line of a simple block whose field
-    ``column`` ``inputs.AGE`` rejects (and maybe some it accepts).
+    r"""An expression that matches, from its start, every record of a plain block whose field
+    ``column`` ``inputs.AGE`` rejects (and maybe some lines it accepts).
 
     A field is rejected only if it holds a byte that no ASCII number or space has (any non-ASCII
-    byte counts: Python's ``\s`` and ``\d`` take some), two tokens, a token with two dots, or a
-    lone dot. A CR in a simple block only ends a line.
+    byte counts: Python's ``\s`` and ``\d`` take some; so does a quote), two tokens, a token with
+    two dots, or a lone dot. A CR outside quotes only ends a line.
     """
     allowed = rf"[0-9.{_SPACES}]*"
     witness = rf"[^0-9.{_SPACES},\r\n]|[0-9.][{_SPACES}]+[0-9.]|\.[0-9]*\."
     lone = rf"[{_SPACES}]*\.(?:[^0-9]|$)"
-    return rf"(?m:^(?:[^,\n]*,){{{column}}}(?:{allowed}(?:{witness})|{lone}))"
+    before = r'(?:"(?:[^"]|"")*"|[^",\n]*),'
+    return rf"(?m:^(?:{before}){{{column}}}(?:{allowed}(?:{witness})|{lone}))"
 
 
-def simple(body: bytes) -> bool:
-    """Whether every line of ``body`` is one record whose fields are the bytes between commas."""
-    if b'"' in body:
+@functools.lru_cache(maxsize=1)
+def quote_safe() -> bool:
+    """Whether no lexicon entry can match a quote character (checked on the parsed patterns)."""
+    parser: Any = getattr(re, "_parser")  # noqa: B009 (private module, no stubs)
+    entries = load_lexicon().entries
+    return not any(_may_match_quote(parser.parse(e.regex, re.I | re.A)) for e in entries)
+
+
+_SAFE_CATEGORIES = {"CATEGORY_WORD", "CATEGORY_SPACE", "CATEGORY_DIGIT"}
+
+
+def _may_match_quote(items: Any) -> bool:
+    """Conservative: ``True`` unless every part of the parsed pattern certainly cannot."""
+    return any(_item_may_match_quote(str(op), value) for op, value in items)
+
+
+def _item_may_match_quote(name: str, value: Any) -> bool:
+    if name == "AT":  # word boundaries and anchors match no character
         return False
-    return b"\r" not in body or body.count(b"\r") == body.count(b"\r\n")
+    if name == "LITERAL":
+        return bool(value == ord('"'))
+    if name == "IN":
+        return _class_may_match_quote(value)
+    if name == "SUBPATTERN":
+        return _may_match_quote(value[-1])
+    if name == "BRANCH":
+        return any(_may_match_quote(branch) for branch in value[1])
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return _may_match_quote(value[2])
+    return True
+
+
+def _class_may_match_quote(members: Any) -> bool:
+    for op, value in members:
+        name = str(op)
+        if name == "LITERAL" and value != ord('"'):
+            continue
+        if name == "RANGE" and not value[0] <= ord('"') <= value[1]:
+            continue
+        if name == "CATEGORY" and str(value) in _SAFE_CATEGORIES:
+            continue
+        return True
+    return False
+
+
+def plain(body: bytes) -> bool:
+    """Whether the raw-block search is exact for ``body`` (see the module's description)."""
+    if QUOTE not in body:
+        return b"\r" not in body or body.count(b"\r") == body.count(b"\r\n")
+    return quote_safe() and _RECORDS.fullmatch(body) is not None
+
+
+def cut(block: bytes) -> int:
+    """Where the last whole record of ``block`` ends (0: none): after the last line feed with
+    an even number of quotes before it (outside quotes when the block is plain)."""
+    end = block.rfind(b"\n")
+    if end < 0 or QUOTE not in block:
+        return end + 1
+    quotes = block.count(QUOTE, 0, end)
+    while end >= 0 and quotes % 2:
+        previous = block.rfind(b"\n", 0, end)
+        quotes -= block.count(QUOTE, previous + 1, end)
+        end = previous
+    return end + 1
 
 
 def blocks(handle: BinaryIO) -> Iterator[bytes]:
-    """The rest of ``handle`` in blocks that end at a line end (the last one may not)."""
+    """The rest of ``handle`` in blocks that end at a record end (the last one may not)."""
     carry = b""
     while chunk := handle.read(BLOCK):
         block = carry + chunk
-        cut = block.rfind(b"\n") + 1
-        if cut == 0:
-            carry = block
-            continue
-        carry = block[cut:]
-        yield block[:cut]
+        end = cut(block)
+        carry = block[end:]
+        if end:
+            yield block[:end]
     if carry:
         yield carry
 
 
 def candidates(body: bytes, age_column: int | None = None) -> list[tuple[int, int]]:
-    """Byte ranges (line start, line end) of the lines of a simple block that may hold a hit.
+    """Byte ranges (start, end) of the records of a plain block that may hold a hit.
 
-    Every line that any match of the alternation overlaps: a match of any entry at a position
-    is always inside a match the leftmost search reports, so no line with a hit is left out.
+    Every record that a match of the alternation overlaps: a match of any entry at a position
+    is always inside a match the leftmost search reports, so no record with a hit is left out.
     """
-    lines: list[tuple[int, int]] = []
-    reach = 0
+    record = _quoted_record if QUOTE in body else _line
+    found: list[tuple[int, int]] = []
+    reach = 0  # where the last record found ends: always a record start
     for match in any_entry(age_column).finditer(body):
         position, end = match.span()
+        position = max(position, reach)  # before it: inside the last record found
         while position < end:
-            start = body.rfind(b"\n", 0, position) + 1
-            stop = body.find(b"\n", position)
-            stop = len(body) if stop < 0 else stop + 1
-            if start >= reach:
-                lines.append((start, stop))
-                reach = stop
-            position = stop
-    return lines
+            start, stop = record(body, position, reach)
+            found.append((start, stop))
+            position = reach = stop
+    return found
+
+
+def _line(body: bytes, position: int, floor: int) -> tuple[int, int]:
+    stop = body.find(b"\n", position)
+    return body.rfind(b"\n", floor, position) + 1 or floor, len(body) if stop < 0 else stop + 1
+
+
+def _quoted_record(body: bytes, position: int, floor: int) -> tuple[int, int]:
+    """The record around ``position``, given that a record starts at ``floor``."""
+    start = body.rfind(b"\n", floor, position)
+    quotes = body.count(QUOTE, floor, start) if start >= 0 else 0
+    while start >= 0 and quotes % 2:
+        previous = body.rfind(b"\n", floor, start)
+        quotes -= body.count(QUOTE, previous + 1 if previous >= 0 else floor, start)
+        start = previous
+    start = start + 1 if start >= 0 else floor
+    stop = body.find(b"\n", start)
+    quotes = body.count(QUOTE, start, len(body) if stop < 0 else stop)
+    while stop >= 0 and quotes % 2:
+        following = body.find(b"\n", stop + 1)
+        quotes += body.count(QUOTE, stop, len(body) if following < 0 else following)
+        stop = following
+    return start, len(body) if stop < 0 else stop + 1

@@ -151,14 +151,14 @@ def _csv_batches(path: Path, age: float | None, size: int) -> Iterator[Batch]:
             header = raw.readline()
             offset = len(header)
             header = header.removeprefix(csvblocks.BOM)
-            if not csvblocks.simple(header):
+            if not csvblocks.plain(header):
                 yield from _slow_batches(path, age, size, _Start(0, 1, None))
                 return
             columns = _csv_columns(next(csv.reader([_decoded(header, path)]), []), path)
             reading = _Reading(path, age, columns)
             line = 1 + header.count(b"\n")
             for body in csvblocks.blocks(raw):
-                if not csvblocks.simple(body):
+                if not csvblocks.plain(body):
                     yield from _slow_batches(path, age, size, _Start(offset, line, columns))
                     return
                 batch, line = reading.batch(body, line)
@@ -180,7 +180,7 @@ def _decoded(data: bytes, path: Path) -> str:
 
 
 class _Reading:
-    """The columns of one CSV, and how to turn a simple block into a batch of candidates."""
+    """The columns of one CSV, and how to turn a plain block into a batch of candidates."""
 
     def __init__(self, path: Path, age: float | None, columns: list[str]) -> None:
         self.path, self.age = path, age
