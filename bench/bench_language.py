@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from caseguard.language import load_lexicon
+from caseguard.language import context, load_lexicon
 from caseguard.language.formats import write_findings
 from caseguard.language.inputs import csv_notes, note_batches
 from caseguard.language.screen import matcher, screen_batches
@@ -58,11 +58,11 @@ BLAMING = [
 NAMES = ["Jade", "Kyle", "Tia", "Reece", "Amber", "Callum", "Leah", "Mason"]
 
 
-def generate(path: Path, count: int, seed: int = 7) -> int:
-    """Write ``count`` notes to a CSV; its size in bytes."""
+def generate(path: Path, count: int, seed: int = 7, *, quote_all: bool = False) -> int:
+    """Write ``count`` notes to a CSV (every field quoted with ``quote_all``); its size in bytes."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
         writer.writerow(["note_id", "text", "child_age"])
         for number in range(count):
             sentences = [
@@ -156,6 +156,7 @@ def peak_memory(path: Path) -> int:
 
 
 def main() -> None:
+    kept = context.VERDICTS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=1_000_000)
     parser.add_argument("--naive-notes", type=int, default=20_000)
@@ -166,11 +167,26 @@ def main() -> None:
         generate(small, max(1, args.notes // 10))
         mb = size / 1e6
         print(f"notes {args.notes:,}  CSV {mb:,.1f} MB  cpu cores {os.cpu_count()}")
-        seconds, found = end_to_end(big, Path(folder) / "out.jsonl")
         notes = args.notes
+        seconds, found = end_to_end(big, Path(folder) / "out.jsonl")
         print(
             f"end to end (read CSV, match, context, write JSONL): {seconds:.1f} s  "
             f"{mb / seconds:.1f} MB/s  {notes / seconds:,.0f} notes/s  findings {found:,}"
+        )
+        context.VERDICTS = 0
+        seconds, found = end_to_end(big, Path(folder) / "out.jsonl")
+        context.VERDICTS = kept
+        print(
+            f"  the same with no kept verdicts (context judged afresh for every hit): "
+            f"{seconds:.1f} s  {mb / seconds:.1f} MB/s  {notes / seconds:,.0f} notes/s"
+        )
+        quoted = Path(folder) / "quoted.csv"
+        qsize = generate(quoted, args.notes, quote_all=True)
+        seconds, found = end_to_end(quoted, Path(folder) / "out.jsonl")
+        quoted.unlink()
+        print(
+            f"  the same notes with every field quoted ({qsize / 1e6:,.1f} MB): {seconds:.1f} s  "
+            f"{qsize / 1e6 / seconds:.1f} MB/s  {notes / seconds:,.0f} notes/s  findings {found:,}"
         )
         texts = texts_of(big)
         seconds, nbytes = raw_set(texts)

@@ -133,22 +133,31 @@ def test_bad_utf8_in_a_record_without_hits(tmp_path: Path) -> None:
         _fast(path)
 
 
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
 @pytest.mark.parametrize("column", [0, 1, 2])
-def test_every_line_with_a_rejected_age_is_a_candidate(column: int) -> None:
-    rng = random.Random(column)
-    alphabet = ["1", "7", ".", " ", "\t", "\x1f", "a", "-", "+", "e", "\u00a0", "\u0663", ""]
-    lines = []
+def test_every_record_with_a_rejected_age_is_a_candidate(column: int, quoting: int) -> None:
+    rng = random.Random(column * 10 + quoting)
+    alphabet = ["1", "7", ".", " ", "\t", "\x1f", "a", "-", "e", "\u00a0", "\u0663", "", '"']
+    alphabet += [",", "\n"] if quoting == csv.QUOTE_ALL else []
+    records, cells = [], []
     for _ in range(4000):
         cell = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
-        fields = ["x"] * column + [cell] + ["y"] * rng.randint(0, 1)
-        lines.append(",".join(fields[: rng.choice([len(fields), column + 1, column])]))
-    body = "\r\n".join(lines).encode("utf-8")
-    spans = csvblocks.candidates(body, column)
-    flagged = {body[a:b].decode("utf-8").rstrip("\r\n") for a, b in spans}
-    for row, line in zip(csv.reader(lines), lines, strict=True):
-        cell = row[column] if column < len(row) else ""
+        fields = ["x,y" if quoting == csv.QUOTE_ALL else "x"] * column + [cell, "z"]
+        fields = fields[: rng.choice([len(fields), column + 1, column])]
+        out = io.StringIO()
+        csv.writer(out, quoting=quoting).writerow(fields)
+        records.append(out.getvalue())
+        cells.append(fields[column] if column < len(fields) else "")
+    body = "".join(records).encode("utf-8")
+    assert csvblocks.plain(body)
+    found = set(csvblocks.candidates(body, column))
+    start = 0
+    for record, cell in zip(records, cells, strict=True):
+        end = start + len(record.encode("utf-8"))
         if AGE.search(cell.replace("\n", " ")):
-            assert line in flagged, repr(line)
+            assert (start, end) in found, repr(record)
+        start = end
+    assert len(found) < len(records)
 
 
 def test_quote_safety_is_checked_on_the_patterns() -> None:

@@ -17,7 +17,7 @@ from caseguard.language.sentences import sentence_bounds
 _EXCEPTIONS: dict[str, re.Pattern[str]] = {}
 # A verdict depends only on the entry, the sentence, where the hit lies in it, the age, and
 # whether the hit is inside quotation marks: notes repeat sentences, so recent verdicts are kept.
-VERDICTS = 4096  # at most this many kept (a sentence is at most about 1,200 characters)
+VERDICTS = 4096  # at most this many kept (a sentence is at most about 1,200 characters); 0: none
 _VerdictKey = tuple[Entry, str, int, int, str, bool]
 _verdicts: dict[_VerdictKey, Verdict] = {}
 
@@ -77,7 +77,7 @@ def judge(entry: Entry, note: NoteText, start: int, end: int, child_age: float |
     in_quotes = _quoted(note, start, end)
     sentence = note.text[head:stop]
     key = (entry, sentence, start - head, end - start, age_reason, in_quotes is not None)
-    verdict = _verdicts.get(key)
+    verdict = _verdicts.get(key) if VERDICTS else None
     if verdict is None:
         offset = start - head
         around = Around(
@@ -90,7 +90,8 @@ def judge(entry: Entry, note: NoteText, start: int, end: int, child_age: float |
         verdict = _judge(entry, around, in_quotes, age_reason)
         if len(_verdicts) >= VERDICTS:
             _verdicts.clear()
-        _verdicts[key] = verdict
+        if VERDICTS:
+            _verdicts[key] = verdict
     return verdict
 
 

@@ -53,15 +53,17 @@ def bad_age(column: int) -> str:
     r"""An expression that matches, from its start, every record of a plain block whose field
     ``column`` ``inputs.AGE`` rejects (and maybe some lines it accepts).
 
-    A field is rejected only if it holds a byte that no ASCII number or space has (any non-ASCII
-    byte counts: Python's ``\s`` and ``\d`` take some; so does a quote), two tokens, a token with
-    two dots, or a lone dot. A CR outside quotes only ends a line.
+    A field (its text, inside the quotes if quoted) is rejected only if it holds a character no
+    ASCII number or space has (any non-ASCII one counts: Python's ``\s`` and ``\d`` take some;
+    so does a quote), two tokens, a token with two dots, or a lone dot. A CR outside quotes
+    only ends a line, and a plain block has no quote inside an unquoted field.
     """
-    allowed = rf"[0-9.{_SPACES}]*"
-    witness = rf"[^0-9.{_SPACES},\r\n]|[0-9.][{_SPACES}]+[0-9.]|\.[0-9]*\."
-    lone = rf"[{_SPACES}]*\.(?:[^0-9]|$)"
+    space, allowed = f"[{_SPACES}]", rf"[0-9.{_SPACES}]*"
+    shape = rf"[0-9.]{space}+[0-9.]|\.[0-9]*\."  # two tokens, or two dots in one token
+    unquoted = rf'{allowed}(?:[^0-9.{_SPACES},\r\n"]|{shape})|{space}*\.(?:[^0-9]|$)'
+    quoted = rf'"(?:{allowed}(?:[^0-9.{_SPACES}"]|""|{shape})|{space}*\.[^0-9])'
     before = r'(?:"(?:[^"]|"")*"|[^",\n]*),'
-    return rf"(?m:^(?:{before}){{{column}}}(?:{allowed}(?:{witness})|{lone}))"
+    return rf"(?m:^(?:{before}){{{column}}}(?:{quoted}|{unquoted}))"
 
 
 @functools.lru_cache(maxsize=1)
