@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 CACHE = Path("/tmp/caseguard-bench")
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks-audit.md"
@@ -48,18 +49,39 @@ print(json.dumps({"seconds": time.perf_counter() - t, "cases": r.cases, **r.timi
 """
 
 
-def measure(bundle: Path, mode: str) -> dict[str, float]:
+def load() -> str:
+    """The load average (``uptime``): the CPUs are shared, so each run records it."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "?"
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def measure(bundle: Path, mode: str) -> dict[str, Any]:
     out = CACHE / f"out-{bundle.name}-{mode}"
     report = CACHE / f"result-{bundle.name}-{mode}.json"
     argv = [sys.executable, "-c", CHILD, str(bundle), str(out), mode]
+    before = load()
     with report.open("w") as handle:
         proc = subprocess.Popen(argv, stdout=handle, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"audit of {bundle} ({mode}) failed")
-    result: dict[str, float] = json.loads(report.read_text().strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(report.read_text().strip().splitlines()[-1])
     result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    result["load"] = f"{before} → {load()}"
     return result
+
+
+# The previous figures (before the block-staging and batch-screen changes), for comparison.
+BEFORE = {
+    (10_000, "none"): 3.2,
+    (100_000, "none"): 31.5,
+    (1_000_000, "none"): 365.8,
+    (10_000, "screen"): 6.1,
+    (100_000, "screen"): 64.4,
+}
 
 
 def main() -> None:
@@ -68,12 +90,19 @@ def main() -> None:
     parser.add_argument(
         "--modes", default="none,screen", help="none: without the language screen; screen: with it"
     )
+    parser.add_argument(
+        "--skip", default="", help="size:mode pairs not to run, e.g. 1000000:screen"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    skip = set(filter(None, args.skip.split(",")))
     rows = []
-    for size in sizes:
-        bundle = bundle_for(size)
-        for mode in args.modes.split(","):
+    for mode in args.modes.split(","):
+        for size in sizes:
+            if f"{size}:{mode}" in skip:
+                rows.append((size, mode, None))
+                continue
+            bundle = bundle_for(size)
             try:
                 got = measure(bundle, mode)
             except RuntimeError as exc:
@@ -81,32 +110,39 @@ def main() -> None:
                 continue
             rows.append((size, mode, got))
             print(size, mode, json.dumps(got), file=sys.stderr)
-    write_doc(rows)
+            write_doc(rows)
 
 
-def write_doc(rows: list[tuple[int, str, dict[str, float]]]) -> None:
+def write_doc(rows: list[tuple[int, str, dict[str, Any] | None]]) -> None:
     lines = [
         "# Audit benchmark",
         "",
-        "`.venv/bin/python -m bench.bench_audit` — synthetic CSV bundles (seed 1), each audit",
-        "in its own process; peak RSS is that process's `ru_maxrss` (each size runs in a",
-        "fresh child process, measured with `os.wait4`).",
+        "Written by `.venv/bin/python -m bench.bench_audit` (not by hand): synthetic CSV",
+        "bundles (seed 1) cached in /tmp/caseguard-bench, each audit in its own child process;",
+        "peak RSS is that child's `ru_maxrss` (`os.wait4`).",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}. Other engineers' tests",
-        "share these CPUs, so figures are indicative.",
+        f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}. The CPUs are shared",
+        "with other engineers' work: `load` is the load average (1, 5, 15 min, as `uptime`)",
+        "before → after each run, so figures are indicative.",
         "",
-        "`stage` = reading the bundle through the bundle validator (row by row) into",
-        "temporary Parquet; `audit` = the rules, vectorised in Polars, chunk by chunk",
-        "(with the language screen when `screen`).",
+        "`stage` = reading and validating the bundle (block validator, `bundle/fast.py`) and",
+        "writing the temporary Parquet; `audit` = the rules per chunk (with the language screen",
+        "when `screen`) and writing `cases.csv` / `findings.jsonl`; `before` = total seconds",
+        "before this round of changes.",
         "",
-        "| cases | language | total s | stage s | audit s | peak RSS MB | µs/case |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| cases | language | total s | stage s | audit s | RSS MB | µs/case | before s | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size, mode, got in rows:
+        before = BEFORE.get((size, mode))
+        was = f"{before:.1f}" if before else ""
+        if got is None:
+            lines.append(f"| {size:,} | {mode} | not run (time) | | | | | {was} | |")
+            continue
         lines.append(
             f"| {size:,} | {mode} | {got['seconds']:.1f} | {got['stage_s']:.1f} | "
             f"{got['audit_s']:.1f} | {got['peak_rss_mb']:.0f} | "
-            f"{1e6 * got['seconds'] / size:.0f} |"
+            f"{1e6 * got['seconds'] / size:.0f} | {was} | {got['load']} |"
         )
     DOC.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -58,3 +58,32 @@ def test_language_challenged(notes: list[dict[str, Any]], status: str) -> None:
 def test_language_challenged_not_yet_due() -> None:
     row = check("LANGUAGE_CHALLENGED", make_case(notes=[BAD], now_days=10))
     assert row["status"] == "not_applicable"
+
+
+def test_batch_screen_same_as_per_note() -> None:
+    """The real screen over a chunk's notes in batches equals it called note by note."""
+    from caseguard.standards.screening import LanguageScreen, screen_frames
+
+    texts = [
+        f"She keeps {VBL} by going out.",
+        "She is sexually active with her boyfriend and is promiscuous.",
+        "Review: the words 'promiscuous' and 'sexually active' are victim-blaming; do not use.",
+        "Child seen at home; no concerns raised.",
+        "She was prostituting herself according to the neighbour.",
+        "Review: this language is inappropriate.",
+    ]
+    notes = [
+        note("review" if t.startswith("Review") else "log", d, author="S1", text=t)
+        for d, t in enumerate(texts * 400, 1)  # more than one batch
+    ]
+    real = LanguageScreen()
+
+    def one_by_one(text: str, *, child_age: int | None, note_id: str) -> Any:
+        return real(text, child_age=child_age, note_id=note_id)
+
+    batched, single = make_case(notes=notes), make_case(notes=notes)
+    screen_frames(batched, real)
+    screen_frames(single, one_by_one)
+    assert batched.lang_findings.height and batched.lang_reviews.height
+    assert batched.lang_findings.equals(single.lang_findings)
+    assert batched.lang_reviews.equals(single.lang_reviews)

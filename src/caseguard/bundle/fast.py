@@ -30,8 +30,8 @@ from caseguard.bundle.validate import (
     ValidationReport,
     Validator,
     readers_for,
+    require_tables,
 )
-from caseguard.errors import BundleError
 
 Block = pl.DataFrame | list[RawRow]
 PARQUET_ROWS = 200_000
@@ -53,7 +53,7 @@ class FastValidator:
         self, bundle: Bundle, report: ValidationReport
     ) -> Iterator[tuple[str, pl.DataFrame]]:
         """Accepted rows of every known table, in dependency order, as typed frames."""
-        _require_tables(bundle, report)
+        require_tables(bundle, report)
         try:
             for spec in TABLES:
                 if spec.name in bundle.tables:
@@ -178,16 +178,3 @@ def _parquet_blocks(source: ParquetTable) -> Iterator[Block]:
         rows = pl.int_range(frame.height, dtype=pl.Int64) + number + 1
         number += frame.height
         yield frame.with_columns(rows.alias(ROW))
-
-
-def _require_tables(bundle: Bundle, report: ValidationReport) -> None:
-    for spec in TABLES:
-        if spec.name not in bundle.tables:
-            if spec.required:
-                raise BundleError(
-                    f"the required table '{spec.name}' is missing",
-                    path=bundle.path,
-                    hint=f"add {spec.name}.csv, {spec.name}.jsonl, {spec.name}.parquet "
-                    "or a sheet of that name",
-                )
-            report.tables[spec.name] = TableCount()

@@ -131,16 +131,7 @@ class Validator:
 
     def bundle_rows(self, bundle: Bundle, report: ValidationReport) -> Iterator[Outcome]:
         """Every row of every table, in dependency order, then unknown tables."""
-        for spec in TABLES:
-            if spec.name not in bundle.tables:
-                if spec.required:
-                    raise BundleError(
-                        f"the required table '{spec.name}' is missing",
-                        path=bundle.path,
-                        hint=f"add {spec.name}.csv, {spec.name}.jsonl, {spec.name}.parquet "
-                        "or a sheet of that name",
-                    )
-                report.tables[spec.name] = TableCount()
+        require_tables(bundle, report)
         try:
             for spec in TABLES:
                 if spec.name in bundle.tables:
@@ -329,3 +320,17 @@ def validate_bundle(
         if progress is not None:
             progress(outcome)
     return report
+
+
+def require_tables(bundle: Bundle, report: ValidationReport) -> None:
+    """Raises when a required table is missing; an absent optional table counts as empty."""
+    for spec in TABLES:
+        if spec.name not in bundle.tables:
+            if spec.required:
+                raise BundleError(
+                    f"the required table '{spec.name}' is missing",
+                    path=bundle.path,
+                    hint=f"add {spec.name}.csv, {spec.name}.jsonl, {spec.name}.parquet "
+                    "or a sheet of that name",
+                )
+            report.tables[spec.name] = TableCount()

@@ -151,20 +151,28 @@ def screen_frames(f: Frames, screen: Screen, progress: Callable[[int], None] | N
         rows.extend((n, entry_id, match, start) for entry_id, match, start in out.findings)
     found = pl.DataFrame(rows, schema=_FOUND, orient="row")
     numbered = notes.with_row_index("__n").with_columns(pl.col("__n").cast(pl.Int64))
-    f.lang_findings = (
-        numbered.join(found, on="__n", how="inner")
-        .sort("__n", maintain_order=True)
-        .select(list(LANG_FINDINGS))
+    f.lang_findings = found.join(numbered, on="__n", how="left", maintain_order="left").select(
+        list(LANG_FINDINGS)
+    )
+    screened = pl.DataFrame(
+        {
+            "__n": list(hits),
+            "challenges": [list(s.challenges) for s in hits.values()],
+            "clean": [not s.findings for s in hits.values()],
+        },
+        schema={"__n": pl.Int64(), "challenges": pl.List(pl.String()), "clean": pl.Boolean()},
     )
     reviews = numbered.filter((pl.col("kind") == "review") & pl.col("supervisor").fill_null(False))
-    empty = NoteScreen((), ())
-    screened = [hits.get(n, empty) for n in reviews["__n"].to_list()]
-    f.lang_reviews = reviews.select(
-        "note_id",
-        "case_id",
-        "written_at",
-        challenges=pl.Series([list(s.challenges) for s in screened], dtype=pl.List(pl.String)),
-        clean=pl.Series([not s.findings for s in screened], dtype=pl.Boolean),
+    f.lang_reviews = (
+        reviews.select("__n", "note_id", "case_id", "written_at")
+        .join(screened, on="__n", how="left", maintain_order="left")
+        .select(
+            "note_id",
+            "case_id",
+            "written_at",
+            pl.col("challenges").fill_null(pl.lit([], dtype=pl.List(pl.String()))),
+            pl.col("clean").fill_null(True),
+        )
     )
     if progress is not None:
         progress(notes.height)
