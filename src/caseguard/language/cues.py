@@ -7,6 +7,7 @@ They run only on the sentence around a hit. The large alternations run on RE2 (l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import re2
@@ -16,7 +17,41 @@ I = re.IGNORECASE  # noqa: E741
 
 def _re2(pattern: str, _flags: int = 0) -> Any:
     """A case-insensitive RE2 expression (the flags argument mirrors ``re.compile``)."""
-    return re2.compile(f"(?i){pattern}")
+    return _Quick(re2.compile(f"(?i){pattern}"))
+
+
+_MISS = (-1, -1)
+
+
+class _Quick:
+    """An RE2 expression that answers a miss (the usual answer here) with one call into RE2.
+
+    The ``re2`` module's ``search``, ``finditer`` and ``split`` run a Python generator even when
+    nothing matches; a miss is first checked on the UTF-8 bytes, and only a hit goes through them.
+    """
+
+    __slots__ = ("_anchor", "_compiled", "_raw")
+
+    def __init__(self, compiled: Any) -> None:
+        self._compiled = compiled
+        self._raw = compiled._regexp
+        self._anchor = re2._Anchor.UNANCHORED
+
+    def _misses(self, text: str) -> bool:
+        data = text.encode("utf-8")
+        return bool(self._raw.Match(self._anchor, data, 0, len(data))[0] == _MISS)
+
+    def search(self, text: str) -> Any:
+        return None if self._misses(text) else self._compiled.search(text)
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        return iter(()) if self._misses(text) else self._compiled.finditer(text)
+
+    def split(self, text: str) -> list[str]:
+        return [text] if self._misses(text) else list(self._compiled.split(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._compiled, name)
 
 
 def _words(text: str) -> frozenset[str]:
