@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from caseguard.language import cues
 from caseguard.language.lexicon import Entry
@@ -140,6 +141,24 @@ def _age_reason(entry: Entry, child_age: float | None) -> str | None:
     return f"age {child_age:g}, but this wording is wrong at any age"
 
 
+_last_attributions: tuple[str, list[Any]] = ("", [])
+
+
+def _attributions(clause: str) -> list[Any]:
+    """``cues.ATTRIBUTION`` matches in ``clause`` (the last answer is kept: two checks ask)."""
+    global _last_attributions
+    text, found = _last_attributions
+    if text != clause or not text:
+        found = list(cues.ATTRIBUTION.finditer(clause))
+        _last_attributions = (clause, found)
+    return found
+
+
+def _last_clause(before: str) -> str:
+    """What follows the last ``;`` or ``:`` (all of ``before`` when it has neither)."""
+    return before[max(before.rfind(";"), before.rfind(":")) + 1 :]
+
+
 def _adult_age(child_age: float | None) -> str:
     return f"age {child_age:g} at the time of writing: a term wrong only about a child"
 
@@ -176,11 +195,11 @@ def _quoted(note: NoteText, start: int, end: int) -> str | None:
 
 
 def _attributed(around: Around) -> str | None:
-    before = re.split(r"[;:]", around.before)[-1]
+    before = _last_clause(around.before)
     source = cues.SOURCE_PHRASE.search(before)
     if source is not None:
         return f"attributed to someone else ('{source.group(0)}')"
-    for m in reversed(list(cues.ATTRIBUTION.finditer(before))):
+    for m in reversed(_attributions(before)):
         between = before[m.end() :]
         if len(cues.WORD.findall(between)) > 20:
             break
@@ -218,7 +237,7 @@ def _speaker(words: str) -> str | None:
 
 
 def _negated(entry: Entry, around: Around) -> str | None:
-    before = re.split(r"[;:]", around.before)[-1]
+    before = _last_clause(around.before)
     strong = cues.STRONG_NEGATION.search(before)
     if strong is not None:
         return f"negated or rejected ('{strong.group(0)}')"
@@ -246,8 +265,8 @@ def _adult_subject(entry: Entry, around: Around) -> str | None:
 
 def _nearest_person(around: Around) -> tuple[str, bool] | None:
     """The nearest person word before the hit, and whether it names an adult."""
-    clause = re.split(r"[;:]", around.before)[-1]
-    verbs = list(cues.ATTRIBUTION.finditer(clause))
+    clause = _last_clause(around.before)
+    verbs = _attributions(clause)
     if verbs:
         clause = clause[verbs[-1].end() :]
     tokens = cues.WORD.findall(clause)
