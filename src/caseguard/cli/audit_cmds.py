@@ -114,9 +114,12 @@ def audit(
         )
         for path in (report.html, report.pdf):
             if path is not None:
-                out.print(f"Report: {path}")
+                out.print(f"Report: {path}", soft_wrap=True)
         if report.key_generated is not None:
-            out.print(f"New pseudonym key written to {report.key_generated}: keep it safe.")
+            out.print(
+                f"New pseudonym key written to {report.key_generated}: keep it safe.",
+                soft_wrap=True,
+            )
     sys.exit(0)
 
 

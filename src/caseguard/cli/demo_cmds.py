@@ -39,7 +39,7 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
     bundle_dir = out_dir / "bundle"
     with count_progress("Generating synthetic cases", cases) as advance:
         synthesise(cases, seed, bundle_dir, "csv", progress=lambda t: advance(t == "cases"))
-    out.print(f"Synthetic bundle: {bundle_dir}")
+    out.print(f"Synthetic bundle: {bundle_dir}", soft_wrap=True)
     db_path = out_dir / "caseguard.db"
     load_into(bundle_dir, str(db_path))
     audit_dir = out_dir / "audit"
@@ -51,9 +51,12 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
     _summary(result)
     for path in (report.html, report.pdf):
         if path is not None:
-            out.print(f"Report: [bold]{path}[/]")
+            out.print(f"Report: [bold]{path}[/]", soft_wrap=True)
     if report.key_generated is not None:
-        out.print(f"Pseudonym key (keep it safe, reuse it next time): {report.key_generated}")
+        out.print(
+            f"Pseudonym key (keep it safe, reuse it next time): {report.key_generated}",
+            soft_wrap=True,
+        )
 
 
 def _summary(result: AuditResult) -> None:
