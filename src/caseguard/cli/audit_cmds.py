@@ -23,7 +23,7 @@ from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
 from caseguard.cli.options import db_option
 from caseguard.errors import UsageError
-from caseguard.report import build_report
+from caseguard.report import ReportResult, build_report
 
 out = Console()
 err = Console(stderr=True)
@@ -112,15 +112,20 @@ def audit(
         report = build_report(
             result.out_dir, result.out_dir, formats=formats, data_source=target, key_file=key_file
         )
-        for path in (report.html, report.pdf):
-            if path is not None:
-                out.print(f"Report: {path}", soft_wrap=True)
-        if report.key_generated is not None:
-            out.print(
-                f"New pseudonym key written to {report.key_generated}: keep it safe.",
-                soft_wrap=True,
-            )
+        print_report_paths(report)
     sys.exit(0)
+
+
+def print_report_paths(report: ReportResult) -> None:
+    """Where the report went, and where a newly made pseudonym key is (whole paths)."""
+    for path in (report.html, report.pdf):
+        if path is not None:
+            out.print(f"Report: [bold]{path}[/]", soft_wrap=True)
+    if report.key_generated is not None:
+        out.print(
+            f"Pseudonym key (keep it safe, reuse it next time): {report.key_generated}",
+            soft_wrap=True,
+        )
 
 
 def _print(result: AuditResult) -> None:

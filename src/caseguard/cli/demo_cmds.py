@@ -15,6 +15,7 @@ from rich.table import Table
 
 from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
+from caseguard.cli.audit_cmds import print_report_paths
 from caseguard.cli.bundle_cmds import load_into
 from caseguard.cli.progress import count_progress, stage_progress
 from caseguard.report import build_report
@@ -49,14 +50,7 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
         tick("report")
         report = build_report(audit_dir, audit_dir, data_source=str(db_path))
     _summary(result)
-    for path in (report.html, report.pdf):
-        if path is not None:
-            out.print(f"Report: [bold]{path}[/]", soft_wrap=True)
-    if report.key_generated is not None:
-        out.print(
-            f"Pseudonym key (keep it safe, reuse it next time): {report.key_generated}",
-            soft_wrap=True,
-        )
+    print_report_paths(report)
 
 
 def _summary(result: AuditResult) -> None:
