@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from caseguard.bundle import open_bundle, validate_bundle
 from caseguard.cli import main
 from tests.bundle.minimal import replace, write
+from tests.bundle.test_bad_rows import BAD_ROWS
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -98,3 +101,15 @@ def test_synth_xlsx_too_big_is_a_clear_error(tmp_path: Path, monkeypatch: object
     )
     assert code == 2
     assert "too many rows for one Excel sheet" in err
+
+
+@pytest.mark.parametrize("case", BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
+def test_validate_command_reports_exactly_what_the_row_validator_finds(
+    tmp_path: Path, case: tuple[object, ...]
+) -> None:
+    bundle = write(tmp_path / "b", case[1])  # type: ignore[arg-type]
+    with open_bundle(bundle) as opened:
+        expected = validate_bundle(opened).as_dict()
+    code, out, _ = run("validate", str(bundle), "--format", "json")
+    assert json.loads(out) == expected
+    assert code == (1 if expected["errors"] else 0)

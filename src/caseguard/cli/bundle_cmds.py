@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from caseguard.bundle import ValidationReport, open_bundle, validate_bundle
+from caseguard.bundle import ValidationReport, open_bundle
+from caseguard.bundle.check import check_bundle
 from caseguard.cli import main
 from caseguard.cli.options import db_option, format_option
-from caseguard.cli.progress import count_progress, row_progress
+from caseguard.cli.progress import block_progress, count_progress, row_progress
 from caseguard.store import LoadResult, Store
 from caseguard.synth import FORMATS, synthesise
 
@@ -48,8 +49,8 @@ def validate(bundle: Path, fmt: str) -> None:
     Exit code 0 when every row is accepted, 1 when rows are rejected, 2 when the
     bundle cannot be read at all.
     """
-    with open_bundle(bundle) as opened, row_progress("Validating") as tick:
-        report = validate_bundle(opened, tick)
+    with open_bundle(bundle) as opened, block_progress("Validating") as tick:
+        report = check_bundle(opened, tick)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

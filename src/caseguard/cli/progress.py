@@ -77,3 +77,18 @@ def stage_progress(label: str) -> Iterator[Callable[..., None]]:
             bar.update(task, description=f"{label}: {stage}" if stage else label)
 
         yield tick
+
+
+@contextmanager
+def block_progress(label: str) -> Iterator[Callable[[str, int], None]]:
+    """A spinner counting accepted rows a block at a time; yields ``tick(table, rows)``."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda table, n: bar.update(task, advance=n, description=f"{label}: {table}")
