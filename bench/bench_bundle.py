@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.bench_bundle [--cases 100000] [--big 1000000] [--pg URL]
 
 Measures, each in its own process: ``caseguard synth`` at N cases (rows/s, peak
-memory), ``caseguard load`` of that bundle into SQLite and into PostgreSQL, and
+memory), ``caseguard validate`` of that bundle, ``caseguard load`` of it into SQLite
+and into PostgreSQL, and
 ``synth`` at the big size to show that peak memory stays flat as N grows.
 Results are written to docs/benchmarks-bundle.md.
 """
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         m = run(["synth", "--cases", str(args.cases), "--seed", "1", "--out", str(bundle)])
         rows = _rows(bundle)
         lines.append(_line(f"synth {args.cases:,} cases (CSV)", m, rows))
+        print(lines[-1])
+        m = run(["validate", str(bundle)])
+        lines.append(_line(f"validate {args.cases:,} cases (block validator)", m, rows))
         print(lines[-1])
         m = run(["load", str(bundle), "--db", str(work / "bench.db")])
         lines.append(_line(f"load {args.cases:,} cases into SQLite", m, rows))
