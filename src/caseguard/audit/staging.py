@@ -26,6 +26,7 @@ from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, t
 PART_ROWS = 200_000
 ROW_BATCH = 50_000
 ROW_GROUP = 50_000
+MIN_GROUP = 2_048
 ORDER = ("children", "staff", "cases", "case_persons", "notes", "actions", "missing_episodes")
 
 
@@ -160,8 +161,12 @@ class Stager:
         self._parts[table] = number
         folder = self.folder / table
         folder.mkdir(parents=True, exist_ok=True)
+        # A row group about a chunk's share of the part, so that reading one chunk decodes
+        # about its own rows, not every chunk's (parts span all chunks: rows come in id order).
+        spread = max(int(frame["chunk"].n_unique()), 1)
+        group = min(ROW_GROUP, max(MIN_GROUP, frame.height // spread))
         frame.sort("chunk", maintain_order=True).write_parquet(
-            folder / f"part-{number:05d}.parquet", row_group_size=ROW_GROUP, statistics=True
+            folder / f"part-{number:05d}.parquet", row_group_size=group, statistics=True
         )
 
     def finish(self) -> Staged:

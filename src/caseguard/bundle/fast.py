@@ -21,7 +21,7 @@ from caseguard.bundle.csvblocks import ROW, csv_blocks
 from caseguard.bundle.fastcells import DTYPES, cell, prepare, row_problem
 from caseguard.bundle.fastindex import FastIndex
 from caseguard.bundle.layouts import Bundle, CsvTable, ParquetTable, RawRow, TableSource
-from caseguard.bundle.schema import TABLE_BY_NAME, TABLES, Table
+from caseguard.bundle.schema import TABLES, Table
 from caseguard.bundle.validate import (
     BLOCK,
     Accepted,
@@ -31,6 +31,7 @@ from caseguard.bundle.validate import (
     Validator,
     readers_for,
     require_tables,
+    unknown_rows,
 )
 
 Block = pl.DataFrame | list[RawRow]
@@ -58,11 +59,8 @@ class FastValidator:
             for spec in TABLES:
                 if spec.name in bundle.tables:
                     yield from self.table_frames(spec, bundle.tables[spec.name], report)
-            for name, source in bundle.tables.items():
-                if name not in TABLE_BY_NAME:
-                    report.tables[name] = TableCount(known=False)
-                    for raw in source.rows():
-                        report.count(Accepted(name, raw.number, {}, raw.cells))
+            for outcome in unknown_rows(bundle, report):
+                report.count(outcome)
         finally:
             self.rows.close()
 
@@ -172,7 +170,7 @@ def _text_parquet(source: ParquetTable) -> bool:
 
 def _parquet_blocks(source: ParquetTable) -> Iterator[Block]:
     number = 0
-    for batch in source._file().iter_batches(batch_size=PARQUET_ROWS):
+    for batch in source.batches(PARQUET_ROWS):
         frame = pl.from_arrow(batch)
         assert isinstance(frame, pl.DataFrame)
         rows = pl.int_range(frame.height, dtype=pl.Int64) + number + 1

@@ -136,11 +136,7 @@ class Validator:
             for spec in TABLES:
                 if spec.name in bundle.tables:
                     yield from self.table_rows(spec, bundle.tables[spec.name], report)
-            for name, source in bundle.tables.items():
-                if name not in TABLE_BY_NAME:
-                    report.tables[name] = TableCount(known=False)
-                    for raw in source.rows():
-                        yield Accepted(name, raw.number, {}, raw.cells)
+            yield from unknown_rows(bundle, report)
         finally:
             self.close()
 
@@ -334,3 +330,12 @@ def require_tables(bundle: Bundle, report: ValidationReport) -> None:
                     "or a sheet of that name",
                 )
             report.tables[spec.name] = TableCount()
+
+
+def unknown_rows(bundle: Bundle, report: ValidationReport) -> Iterator[Accepted]:
+    """Rows of tables the schema does not know, accepted as they are (after the known ones)."""
+    for name, source in bundle.tables.items():
+        if name not in TABLE_BY_NAME:
+            report.tables[name] = TableCount(known=False)
+            for raw in source.rows():
+                yield Accepted(name, raw.number, {}, raw.cells)
