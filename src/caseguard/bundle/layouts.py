@@ -199,17 +199,27 @@ class ParquetTable:
     def columns(self) -> list[str]:
         return _header(list(self._file().schema_arrow.names), self.shown)
 
-    def rows(self) -> Iterator[RawRow]:
-        pf = self._file()
-        header = _header(list(pf.schema_arrow.names), self.shown)
-        number = 0
-        batches = pf.iter_batches(batch_size=PARQUET_BATCH)
+    def batches(self, batch_size: int = PARQUET_BATCH) -> Iterator[Any]:
+        """The file's record batches; damage found while reading is a ``BundleError``."""
+        batches = self._file().iter_batches(batch_size=batch_size)
         while True:
             try:
                 batch = next(batches)
-                records = batch.to_pylist()
+                batch.validate(full=True)  # e.g. text that is not UTF-8
             except StopIteration:
                 return
+            except Exception as exc:
+                raise BundleError(
+                    f"the Parquet data cannot be read ({type(exc).__name__})", path=self.shown
+                ) from None
+            yield batch
+
+    def rows(self) -> Iterator[RawRow]:
+        header = self.columns()
+        number = 0
+        for batch in self.batches():
+            try:
+                records = batch.to_pylist()
             except Exception as exc:
                 raise BundleError(
                     f"the Parquet data cannot be read ({type(exc).__name__})", path=self.shown
