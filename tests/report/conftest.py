@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 
+from caseguard.audit import run_audit
 from caseguard.synth import synthesise
-from tests.report.fake_audit import write_fake_audit
 
 KEY = b"test-key-not-secret"
 
 
 def _run_audit(bundle: Path, out: Path) -> Path:
-    """The real audit when it is installed; the stand-in otherwise."""
-    try:
-        audit = importlib.import_module("caseguard.audit")
-        run_audit = audit.run_audit
-    except (ImportError, AttributeError):
-        return write_fake_audit(bundle, out)
-    try:
-        run_audit(str(bundle), out)
-    except ImportError:  # the language screen is not installed yet
-        run_audit(str(bundle), out, language=False)
+    """The real audit, language screen included."""
+    run_audit(str(bundle), out)
     return out
 
 
@@ -43,7 +34,7 @@ def small_audits(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("small")
     a_bundle, _ = synthesise(40, 1, root / "ba")
     b_bundle, _ = synthesise(40, 2, root / "bb")
-    return write_fake_audit(a_bundle, root / "a"), write_fake_audit(b_bundle, root / "b")
+    return _run_audit(a_bundle, root / "a"), _run_audit(b_bundle, root / "b")
 
 
 @pytest.fixture(scope="session")
