@@ -123,9 +123,17 @@ def print_report_paths(report: ReportResult) -> None:
             out.print(f"Report: [bold]{path}[/]", soft_wrap=True)
     if report.key_generated is not None:
         out.print(
-            f"Pseudonym key (keep it safe, reuse it next time): {report.key_generated}",
+            f"Pseudonym key (keep it safe, reuse it next time): {_shown(report.key_generated)}",
             soft_wrap=True,
         )
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _print(result: AuditResult) -> None:
