@@ -20,17 +20,18 @@ from caseguard.bundle.validate import Outcome
 console = Console(stderr=True)
 
 
+def _spinner(counting: bool) -> Progress:
+    """A transient spinner with the stage's name (and a row count when ``counting``)."""
+    columns = [SpinnerColumn(), TextColumn("[bold]{task.description}")]
+    if counting:
+        columns.append(TextColumn("{task.completed:,} rows"))
+    return Progress(*columns, TimeElapsedColumn(), console=console, transient=True)
+
+
 @contextmanager
 def row_progress(label: str) -> Iterator[Callable[[Outcome], None]]:
     """A spinner counting rows read per table; yields the per-row callback."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with _spinner(counting=True) as bar:
         task = bar.add_task(label, total=None)
         pending = 0
         current = ""
@@ -42,6 +43,26 @@ def row_progress(label: str) -> Iterator[Callable[[Outcome], None]]:
                 current = outcome.table
                 bar.update(task, advance=pending, description=f"{label}: {current}")
                 pending = 0
+
+        yield tick
+
+
+@contextmanager
+def block_progress(label: str) -> Iterator[Callable[[str, int], None]]:
+    """A spinner counting accepted rows a block at a time; yields ``tick(table, rows)``."""
+    with _spinner(counting=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda table, n: bar.update(task, advance=n, description=f"{label}: {table}")
+
+
+@contextmanager
+def stage_progress(label: str) -> Iterator[Callable[..., None]]:
+    """A spinner naming the current stage; yields ``tick(stage, *rest)``."""
+    with _spinner(counting=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(stage: object = "", *_: object) -> None:
+            bar.update(task, description=f"{label}: {stage}" if stage else label)
 
         yield tick
 
@@ -59,36 +80,3 @@ def count_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.update(task, advance=n)
-
-
-@contextmanager
-def stage_progress(label: str) -> Iterator[Callable[..., None]]:
-    """A spinner naming the current stage; yields ``tick(stage, *rest)``."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def tick(stage: object = "", *_: object) -> None:
-            bar.update(task, description=f"{label}: {stage}" if stage else label)
-
-        yield tick
-
-
-@contextmanager
-def block_progress(label: str) -> Iterator[Callable[[str, int], None]]:
-    """A spinner counting accepted rows a block at a time; yields ``tick(table, rows)``."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda table, n: bar.update(task, advance=n, description=f"{label}: {table}")
