@@ -7,7 +7,7 @@ import polars as pl
 from caseguard.standards.actions import counting, first_action, in_period
 from caseguard.standards.deadlines import Deadline, evaluate
 from caseguard.standards.frames import Frames
-from caseguard.standards.gaps import longest_gaps
+from caseguard.standards.gaps import gap_rule
 from caseguard.standards.registry import rule
 from caseguard.standards.rubric import RuleParams
 from caseguard.standards.verdicts import (
@@ -17,12 +17,10 @@ from caseguard.standards.verdicts import (
     day,
     evidence,
     in_categories,
-    limit_text,
     not_in_scope,
     rationale,
     result,
     sev,
-    whole_days,
 )
 
 
@@ -88,27 +86,11 @@ def voice(f: Frames, p: RuleParams) -> pl.DataFrame:
     fix="Update the child or family on progress and record it as a `victim_update` action.",
 )
 def victim_update(f: Frames, p: RuleParams) -> pl.DataFrame:
-    limit = p.days()
     updates = in_period(f, counting(f.actions, ("victim_update",)))
-    periods = f.cases.select("case_id", start="reported_at", end="end")
-    gaps = longest_gaps(periods, updates.select("case_id", t="at", id="action_id"))
-    ok = pl.col("gap") <= limit
-    frame = f.cases.join(gaps, on="case_id", how="left").with_columns(
-        status=pl.when(~in_categories(p.categories)).then(NA).when(ok).then(PASS).otherwise(FAIL),
-        severity=sev(p.severity()),
-        message=pl.when(~in_categories(p.categories))
-        .then(not_in_scope())
-        .when(ok)
-        .then(pl.format("Updates kept within {} days at most", whole_days(pl.col("gap"))))
-        .otherwise(
-            pl.format(
-                f"No victim update for {{}} days, {{}} to {{}} "
-                f"(standard: every {limit_text(limit)})",
-                whole_days(pl.col("gap")),
-                day("gap_from"),
-                day("gap_to"),
-            )
-        ),
-        evidence=evidence("case_id", "from_id", "to_id"),
+    return gap_rule(
+        f,
+        p,
+        updates.select("case_id", t="at", id="action_id"),
+        kept="Updates kept within {} days at most",
+        broken="No victim update for {} days, {} to {} (standard: every {limit})",
     )
-    return result(frame, "case_id")

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import polars as pl
 
-from caseguard.standards.frames import TS
+from caseguard.standards.frames import TS, Frames
+from caseguard.standards.rubric import RuleParams
+from caseguard.standards.verdicts import (
+    FAIL,
+    NA,
+    PASS,
+    day,
+    evidence,
+    in_categories,
+    limit_text,
+    not_in_scope,
+    result,
+    sev,
+    whole_days,
+)
 
 
 def longest_gaps(periods: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
@@ -41,3 +55,32 @@ def longest_gaps(periods: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         .first()
         .select("case_id", "gap", "gap_from", gap_to="t", from_id="from_id", to_id="id")
     )
+
+
+def gap_rule(
+    f: Frames, p: RuleParams, events: pl.DataFrame, *, kept: str, broken: str
+) -> pl.DataFrame:
+    """Findings for a "no gap over N days in the open period" rule.
+
+    ``events`` has ``case_id, t, id``. ``kept`` is the passing message, with ``{}``
+    for the longest gap in days; ``broken`` the failing one, with ``{}`` for the
+    days, the gap's first and last day, and ``{limit}`` for the standard.
+    """
+    limit = p.days()
+    periods = f.cases.select("case_id", start="reported_at", end="end")
+    gaps = longest_gaps(periods, events)
+    scope = in_categories(p.categories)
+    ok = pl.col("gap") <= limit
+    days = whole_days(pl.col("gap"))
+    failing = broken.replace("{limit}", limit_text(limit))
+    frame = f.cases.join(gaps, on="case_id", how="left").with_columns(
+        status=pl.when(~scope).then(NA).when(ok).then(PASS).otherwise(FAIL),
+        severity=sev(p.severity()),
+        message=pl.when(~scope)
+        .then(not_in_scope())
+        .when(ok)
+        .then(pl.format(kept, days))
+        .otherwise(pl.format(failing, days, day("gap_from"), day("gap_to"))),
+        evidence=evidence("case_id", "from_id", "to_id"),
+    )
+    return result(frame, "case_id")

@@ -7,22 +7,9 @@ import polars as pl
 from caseguard.bundle.schema import ACTION_KIND
 from caseguard.standards.deadlines import Deadline, evaluate
 from caseguard.standards.frames import Frames
-from caseguard.standards.gaps import longest_gaps
+from caseguard.standards.gaps import gap_rule
 from caseguard.standards.registry import rule
 from caseguard.standards.rubric import RuleParams
-from caseguard.standards.verdicts import (
-    FAIL,
-    NA,
-    PASS,
-    day,
-    evidence,
-    in_categories,
-    limit_text,
-    not_in_scope,
-    result,
-    sev,
-    whole_days,
-)
 
 
 @rule(
@@ -58,34 +45,17 @@ def first_action(f: Frames, p: RuleParams) -> pl.DataFrame:
     fix="Record the next investigative step now and set a review date.",
 )
 def drift(f: Frames, p: RuleParams) -> pl.DataFrame:
-    limit = p.days()
     events = pl.concat(
         [
             f.actions.select("case_id", t="at", id="action_id"),
             f.notes.select("case_id", t="written_at", id="note_id"),
         ]
     )
-    periods = f.cases.select("case_id", start="reported_at", end="end")
-    gaps = longest_gaps(periods, events)
-    ok = pl.col("gap") <= limit
-    frame = f.cases.join(gaps, on="case_id", how="left").with_columns(
-        status=pl.when(~in_categories(p.categories)).then(NA).when(ok).then(PASS).otherwise(FAIL),
-        severity=sev(p.severity()),
-        message=pl.when(~in_categories(p.categories))
-        .then(not_in_scope())
-        .when(ok)
-        .then(
-            pl.format("Longest gap without an action or note: {} days", whole_days(pl.col("gap")))
-        )
-        .otherwise(
-            pl.format(
-                f"Case drifted: {{}} days without an action or note, {{}} to {{}} "
-                f"(standard: at most {limit_text(limit)})",
-                whole_days(pl.col("gap")),
-                day("gap_from"),
-                day("gap_to"),
-            )
-        ),
-        evidence=evidence("case_id", "from_id", "to_id"),
+    return gap_rule(
+        f,
+        p,
+        events,
+        kept="Longest gap without an action or note: {} days",
+        broken="Case drifted: {} days without an action or note, {} to {} "
+        "(standard: at most {limit})",
     )
-    return result(frame, "case_id")
