@@ -13,7 +13,6 @@ from caseguard.bundle import open_bundle
 from caseguard.cli import main
 from caseguard.store import Store
 from caseguard.synth import synthesise
-from tests.standards.helpers import fake_screen
 
 OUTPUTS = ("cases.csv", "findings.jsonl")
 
@@ -27,7 +26,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def direct(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("direct")
-    run_audit(bundle, out, screen=fake_screen, chunk_children=40)
+    run_audit(bundle, out, chunk_children=40)
     return out
 
 
@@ -54,7 +53,7 @@ def test_outputs_exist(direct: Path) -> None:
 
 
 def test_deterministic(bundle: Path, direct: Path, tmp_path: Path) -> None:
-    run_audit(bundle, tmp_path, screen=fake_screen, chunk_children=40)
+    run_audit(bundle, tmp_path, chunk_children=40)
     _same(direct, tmp_path)
 
 
@@ -62,7 +61,7 @@ def test_from_sqlite(bundle: Path, direct: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     with Store.open(str(db)) as store, open_bundle(bundle) as opened:
         store.load(opened)
-    run_audit(db, tmp_path / "out", screen=fake_screen, chunk_children=40)
+    run_audit(db, tmp_path / "out", chunk_children=40)
     _same(direct, tmp_path / "out")
 
 
@@ -70,7 +69,7 @@ def test_from_sqlite(bundle: Path, direct: Path, tmp_path: Path) -> None:
 def test_from_postgres(bundle: Path, direct: Path, tmp_path: Path, pg_url: str) -> None:
     with Store.open(pg_url) as store, open_bundle(bundle) as opened:
         store.load(opened)
-    run_audit(pg_url, tmp_path, screen=fake_screen, chunk_children=40)
+    run_audit(pg_url, tmp_path, chunk_children=40)
     _same(direct, tmp_path)
 
 
@@ -92,7 +91,7 @@ def test_summary_shape(direct: Path) -> None:
 
 
 def test_findings_for_a_case_page(bundle: Path, tmp_path: Path) -> None:
-    result = run_audit(bundle, tmp_path, screen=fake_screen)
+    result = run_audit(bundle, tmp_path)
     findings = result.findings_for("K0000001")
     assert {f.rule for f in findings} >= {"SEEN", "DRIFT", "CLOSURE"}
     assert all(f.subject_type == "case" for f in findings)

@@ -147,3 +147,29 @@ def test_risk_grades_and_victim_are_never_flagged() -> None:
 )
 def test_age_at(born: date, when: datetime, age: int) -> None:
     assert age_at(born, when) == age
+
+
+GENERAL_CHALLENGES = [
+    ("Supervisor review: the language in the entry of 3 May is victim-blaming.", True),
+    ("Language inappropriate: amend the log.", True),
+    ("Supervisor review: inappropriate wording in the log; amend it.", True),
+    ("The words used in the entry of 2 June are not appropriate.", True),
+    ("Her behaviour at school was inappropriate.", False),
+    ("The suspect's messages were inappropriate.", False),
+    ("Risk remains high; plan agreed.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERAL_CHALLENGES)
+def test_general_challenge_names_no_words(text: str, expected: bool) -> None:
+    """A note can challenge language without naming it; the audit's vectorised cue agrees."""
+    import polars as pl
+
+    from caseguard.language import screen_note
+    from caseguard.language.cues import GENERAL_CHALLENGE_PATTERN
+
+    challenges = screen_note(text, child_age=14).challenges
+    assert bool(challenges) is expected
+    if expected:
+        assert challenges[0].entry_ids == () and challenges[0].words == ""
+    assert bool(pl.Series([text]).str.contains(GENERAL_CHALLENGE_PATTERN)[0]) is expected

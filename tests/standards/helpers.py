@@ -12,7 +12,7 @@ from caseguard.standards.engine import run_rules
 from caseguard.standards.frames import Frames
 from caseguard.standards.registry import all_rules
 from caseguard.standards.rubric import Rubric, load_rubric
-from caseguard.standards.screening import NoteScreen, screen_frames
+from caseguard.standards.screening import language_screen, screen_frames
 
 REPORTED = dt.datetime(2024, 3, 1, 9, 0)
 DAY = dt.timedelta(days=1)
@@ -80,19 +80,6 @@ def episode(
     }
 
 
-def fake_screen(text: str, *, child_age: int | None, note_id: str) -> NoteScreen:
-    """A stand-in language screen: one phrase is victim-blaming; reviews challenge it by
-    saying 'inappropriate' (a general challenge) or by quoting the words."""
-    start = text.find(VBL)
-    findings = (("putting_self_at_risk", VBL, start),) if start >= 0 and "'" not in text else ()
-    challenges: tuple[str, ...] = ()
-    if "inappropriate" in text:
-        challenges = ("*",)
-    elif f"'{VBL}'" in text:
-        challenges = (VBL,)
-    return NoteScreen(findings, challenges)
-
-
 def _rows(items: Iterable[Mapping[str, Any]], key: str, prefix: str) -> list[dict[str, Any]]:
     return [{key: f"{prefix}{i}", **item} for i, item in enumerate(items, 1)]
 
@@ -138,8 +125,10 @@ def make_case(
         "missing_episodes": pl.DataFrame(_rows(episodes, "episode_id", "E")) if episodes else None,
     }
     tables = {k: v for k, v in tables.items() if v is not None}
-    frames = Frames.build(tables, now=at(now_days), supervisors={"S1", "M1"}, suspects=suspects)
-    screen_frames(frames, fake_screen)
+    frames = Frames.build(
+        tables, now=at(now_days), supervisors={"S1", "M1"}, suspects=set(suspects)
+    )
+    screen_frames(frames, language_screen())
     return frames
 
 

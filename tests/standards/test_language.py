@@ -7,6 +7,7 @@ import pytest
 from tests.standards.helpers import VBL, check, make_case, note
 
 BAD = note("log", 5, author="O1", text=f"She keeps {VBL} by going out.")
+GENERAL = "Language inappropriate"  # a challenge that names no words
 
 LANGUAGE = [
     ("clean", [note("log", 5, author="O1")], "pass", None),
@@ -33,13 +34,21 @@ CHALLENGED = [
         "pass",
     ),
     ("names the words", [BAD, note("review", 10, text=f"Do not write '{VBL}'.")], "pass"),
-    ("review after 28 days + 1 day", [BAD, note("review", 34, text="inappropriate")], "fail"),
     (
-        "challenge by an officer",
-        [BAD, note("review", 10, author="O1", text="inappropriate")],
+        "review after 28 days + 1 day",
+        [BAD, note("review", 34, text="Language inappropriate")],
         "fail",
     ),
-    ("review not itself clean", [BAD, note("review", 10, text=f"inappropriate; {VBL}")], "fail"),
+    (
+        "challenge by an officer",
+        [BAD, note("review", 10, author="O1", text="Language inappropriate")],
+        "fail",
+    ),
+    (
+        "review not itself clean",
+        [BAD, note("review", 10, text=f"Language inappropriate; she keeps {VBL}.")],
+        "fail",
+    ),
     ("review without a challenge", [BAD, note("review", 10, text="Reviewed.")], "fail"),
 ]
 

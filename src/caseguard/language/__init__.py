@@ -31,7 +31,13 @@ Advisory entries (contested labels, "historical", risk grades as labels) are off
 from caseguard.language.ages import age_at
 from caseguard.language.lexicon import Entry, Lexicon, load_lexicon
 from caseguard.language.records import Challenge, Decision, Finding, Recorded, Screening, Severity
-from caseguard.language.screen import Note, screen, screen_note, screen_notes
+from caseguard.language.screen import (
+    Note,
+    general_challenge,
+    screen,
+    screen_note,
+    screen_notes,
+)
 
 __all__ = [
     "Challenge",
@@ -44,6 +50,7 @@ __all__ = [
     "Screening",
     "Severity",
     "age_at",
+    "general_challenge",
     "load_lexicon",
     "screen",
     "screen_note",

@@ -125,6 +125,18 @@ LANGUAGE_JUDGEMENT = _re2(
     r"(?:inappropriate|unacceptable|not\s+appropriate|offensive|stigmati[sz]ing|judge?mental"
     r"|victim[\s-]*blaming)\b"
 )
+# A note that challenges language without naming the words: "the language in the entry
+# of 3 May is victim-blaming", "inappropriate wording". Plain syntax shared by RE2 here
+# and by the audit's vectorised pass over supervisors' reviews (Rust regex).
+GENERAL_CHALLENGE_PATTERN = (
+    r"(?i)victim[\s-]*blam[a-z]*"
+    r"|\b(?:inappropriate|unacceptable|offensive|stigmati[sz]ing|judge?mental|unprofessional)"
+    r"\s+(?:language|terms?|terminology|phrases?|phrasing|wording|words?|labels?|descriptions?)\b"
+    r"|\b(?:language|terms?|terminology|phrases?|phrasing|wording|words?|labels?|descriptions?)"
+    r"(?:(?:\s+[a-z0-9,]+){0,8}?\s+(?:is|are|was|were))?\s+(?:not\s+appropriate|inappropriate"
+    r"|unacceptable|offensive|stigmati[sz]ing|judge?mental|unprofessional)\b"
+)
+GENERAL_CHALLENGE = re2.compile(GENERAL_CHALLENGE_PATTERN)
 # Words that open a new clause: the subject of the words after them comes after them.
 CLAUSE_OPENERS = _words("that whether because although though")
 

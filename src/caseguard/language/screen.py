@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from caseguard.language import cues
 from caseguard.language.context import NoteText, judge
 from caseguard.language.lexicon import load_lexicon
 from caseguard.language.matcher import Hit, Matcher
@@ -36,8 +38,28 @@ def matcher(advisory: bool = False) -> Matcher:
 def screen_note(
     text: str, *, child_age: float | None = None, note_id: str | None = None, advisory: bool = False
 ) -> Screening:
-    """Findings, challenges and recorded non-findings for one note."""
-    return judge_hits(text, matcher(advisory).hits(text), child_age, note_id)
+    """Findings, challenges and recorded non-findings for one note.
+
+    A note that challenges language without naming the words ("the language in the
+    entry of 3 May is victim-blaming") gets a challenge that names no entry.
+    """
+    screening = judge_hits(text, matcher(advisory).hits(text), child_age, note_id)
+    if screening.challenges:
+        return screening
+    general = general_challenge(text, note_id=note_id)
+    if general is None:
+        return screening
+    return dataclasses.replace(screening, challenges=(general,))
+
+
+def general_challenge(text: str, *, note_id: str | None = None) -> Challenge | None:
+    """A challenge of language in general terms (no words named), or ``None``."""
+    found = cues.GENERAL_CHALLENGE.search(text)
+    if found is None:
+        return None
+    words = found.group(0)
+    reason = f"challenges the language without naming the words ('{words}')"
+    return Challenge(note_id, found.start(), found.end(), "", (), reason)
 
 
 def screen(

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from caseguard.errors import UsageError
+from caseguard.language.cues import GENERAL_CHALLENGE_PATTERN
 from caseguard.standards.frames import LANG_FINDINGS, Frames
 
 BATCH = 2048  # notes a batch
@@ -163,14 +164,22 @@ def screen_frames(f: Frames, screen: Screen, progress: Callable[[int], None] | N
         schema={"__n": pl.Int64(), "challenges": pl.List(pl.String()), "clean": pl.Boolean()},
     )
     reviews = numbered.filter((pl.col("kind") == "review") & pl.col("supervisor").fill_null(False))
+    named = pl.col("challenges").fill_null(pl.lit([], dtype=pl.List(pl.String())))
+    # A review that challenges language in general terms names no words, so the batch
+    # screen (which judges only notes with a lexicon hit) never returns it: the same
+    # cue as ``caseguard.language.general_challenge``, over every review at once.
+    general = pl.col("text").fill_null("").str.contains(GENERAL_CHALLENGE_PATTERN)
     f.lang_reviews = (
-        reviews.select("__n", "note_id", "case_id", "written_at")
+        reviews.select("__n", "note_id", "case_id", "written_at", "text")
         .join(screened, on="__n", how="left", maintain_order="left")
         .select(
             "note_id",
             "case_id",
             "written_at",
-            pl.col("challenges").fill_null(pl.lit([], dtype=pl.List(pl.String()))),
+            pl.when(general & ~named.list.contains(GENERAL))
+            .then(named.list.concat(pl.lit([GENERAL], dtype=pl.List(pl.String()))))
+            .otherwise(named)
+            .alias("challenges"),
             pl.col("clean").fill_null(True),
         )
     )
