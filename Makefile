@@ -16,11 +16,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/caseguard demo --out demo
 
-## browser: Chromium for the report/web tests (Debian package; never downloaded at run time)
+## browser: Chromium for the report/web tests, and HarfBuzz's subsetter for WeasyPrint's PDF
+## fonts (Debian packages; nothing is downloaded at run time)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is not installed: browser tests will be skipped"; fi; }
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0' || missing="$$missing libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not installed:$$missing (browser tests are skipped; PDF fonts are not subset)"; fi; fi
 
 ## test: set up and run every check (lint, types, tests)
 test: $(STAMP) browser lint typecheck unit

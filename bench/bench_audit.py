@@ -1,10 +1,12 @@
 """Benchmark ``run_audit`` at growing sizes: time and peak memory per size.
 
-    .venv/bin/python -m bench.bench_audit [--sizes 10000,100000,1000000] [--no-language]
+    .venv/bin/python -m bench.bench_audit [--sizes 10000,100000,1000000]
+        [--modes none,screen] [--workers 1,2]
 
 Synthetic CSV bundles are cached under /tmp/caseguard-bench (generation of 1M cases
 takes several minutes). Each audit runs in its own child process so that each
-size's peak RSS (``ru_maxrss``) is its own. Results go to docs/benchmarks-audit.md.
+size's peak RSS (``ru_maxrss``) is its own; the chunk workers' peak is the largest
+worker's. Results go to docs/benchmarks-audit.md.
 """
 
 from __future__ import annotations
@@ -37,15 +39,16 @@ def bundle_for(cases: int) -> Path:
 
 
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from caseguard.audit import run_audit
-mode = sys.argv[3]
-kwargs = {}
-if mode == "none":
-    kwargs["language"] = False
+mode, workers = sys.argv[3], int(sys.argv[4])
 t = time.perf_counter()
-r = run_audit(sys.argv[1], sys.argv[2], **kwargs)
-print(json.dumps({"seconds": time.perf_counter() - t, "cases": r.cases, **r.timings}))
+r = run_audit(sys.argv[1], sys.argv[2], language=mode == "screen", workers=workers)
+seconds = time.perf_counter() - t
+main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "cases": r.cases, "main_rss_mb": main,
+                  "worker_rss_mb": worker if workers > 1 else 0, **r.timings}))
 """
 
 
@@ -66,42 +69,32 @@ def commit() -> str:
     return head.stdout.strip() + ("+" if dirty.returncode else "")
 
 
-def measure(bundle: Path, mode: str) -> dict[str, Any]:
-    out = CACHE / f"out-{bundle.name}-{mode}"
-    report = CACHE / f"result-{bundle.name}-{mode}.json"
-    argv = [sys.executable, "-c", CHILD, str(bundle), str(out), mode]
+def measure(bundle: Path, mode: str, workers: int) -> dict[str, Any]:
+    out = CACHE / f"out-{bundle.name}-{mode}-{workers}"
+    report = CACHE / f"result-{bundle.name}-{mode}-{workers}.json"
+    argv = [sys.executable, "-c", CHILD, str(bundle), str(out), mode, str(workers)]
     before = load()
     with report.open("w") as handle:
         proc = subprocess.Popen(argv, stdout=handle, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
-    if os.waitstatus_to_exitcode(status) != 0:
+        status = proc.wait()
+    if status != 0:
         raise RuntimeError(f"audit of {bundle} ({mode}) failed")
     result: dict[str, Any] = json.loads(report.read_text().strip().splitlines()[-1])
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    result["workers"] = workers
     result["load"] = f"{before} → {load()}"
     result["commit"] = commit()
     report.write_text(json.dumps(result, ensure_ascii=False) + "\n", encoding="utf-8")
     return result
 
 
-def saved(size: int, mode: str) -> dict[str, Any] | None:
+def saved(size: int, mode: str, workers: int) -> dict[str, Any] | None:
     """A run's saved result (``--rewrite``), or None when it was not run to the end."""
-    report = CACHE / f"result-csv-{size}-{mode}.json"
+    report = CACHE / f"result-csv-{size}-{mode}-{workers}.json"
     if not report.exists():
         return None
     lines = report.read_text(encoding="utf-8").strip().splitlines()
     result: dict[str, Any] = json.loads(lines[-1]) if lines else {}
-    return result if "peak_rss_mb" in result else None
-
-
-# The previous figures (before the block-staging and batch-screen changes), for comparison.
-BEFORE = {
-    (10_000, "none"): 3.2,
-    (100_000, "none"): 31.5,
-    (1_000_000, "none"): 365.8,
-    (10_000, "screen"): 6.1,
-    (100_000, "screen"): 64.4,
-}
+    return result if "main_rss_mb" in result else None
 
 
 def main() -> None:
@@ -111,70 +104,77 @@ def main() -> None:
         "--modes", default="none,screen", help="none: without the language screen; screen: with it"
     )
     parser.add_argument(
-        "--skip", default="", help="size:mode pairs not to run, e.g. 1000000:screen"
+        "--workers", default="1,2", help="worker processes for the chunks, e.g. 1,2"
+    )
+    parser.add_argument(
+        "--skip", default="", help="size:mode:workers runs to leave out, e.g. 1000000:screen:1"
     )
     parser.add_argument(
         "--rewrite", action="store_true", help="write the doc from the saved results, run nothing"
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    counts = [int(w) for w in args.workers.split(",")]
     skip = set(filter(None, args.skip.split(",")))
-    rows = []
+    rows: list[Row] = []
     for mode in args.modes.split(","):
         for size in sizes:
-            if args.rewrite or f"{size}:{mode}" in skip:
-                rows.append((size, mode, saved(size, mode) if args.rewrite else None))
-                continue
-            bundle = bundle_for(size)
-            try:
-                got = measure(bundle, mode)
-            except RuntimeError as exc:
-                print(exc, file=sys.stderr)
-                continue
-            rows.append((size, mode, got))
-            print(size, mode, json.dumps(got), file=sys.stderr)
-            write_doc(rows)
+            for workers in counts:
+                if args.rewrite or f"{size}:{mode}:{workers}" in skip:
+                    got = saved(size, mode, workers) if args.rewrite else None
+                    rows.append((size, mode, workers, got))
+                    continue
+                bundle = bundle_for(size)
+                try:
+                    got = measure(bundle, mode, workers)
+                except RuntimeError as exc:
+                    print(exc, file=sys.stderr)
+                    continue
+                rows.append((size, mode, workers, got))
+                print(size, mode, workers, json.dumps(got), file=sys.stderr)
+                write_doc(rows)
     write_doc(rows)
 
 
-def write_doc(rows: list[tuple[int, str, dict[str, Any] | None]]) -> None:
+Row = tuple[int, str, int, dict[str, Any] | None]
+
+
+def write_doc(rows: list[Row]) -> None:
     lines = [
         "# Audit benchmark",
         "",
         "Written by `.venv/bin/python -m bench.bench_audit` (not by hand): synthetic CSV",
-        "bundles (seed 1) cached in /tmp/caseguard-bench, each audit in its own child process;",
-        "peak RSS is that child's `ru_maxrss` (`os.wait4`).",
+        "bundles (seed 1) cached in /tmp/caseguard-bench, each audit in its own child process.",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}. The CPUs are shared",
-        "with other engineers' work: `load` is the load average (1, 5, 15 min, as `uptime`)",
-        "before → after each run, so figures are indicative.",
+        f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}. The CPUs may be",
+        "shared with other work: `load` is the load average (1, 5, 15 min, as `uptime`)",
+        "before → after each run; compare runs only at similar load.",
         "",
         "`stage` = reading and validating the bundle (block validator, `bundle/fast.py`) and",
-        "writing the temporary Parquet; `audit` = the rules per chunk (with the language screen",
-        "when `screen`) and writing `cases.csv` / `findings.jsonl`; `before` = total seconds",
-        "before this round of changes.",
+        "writing the temporary Parquet (one process); `audit` = the rules per chunk (with the",
+        "language screen when `screen`) and writing `cases.csv` / `findings.jsonl`, in",
+        "`workers` processes. `main MB` is the audit process's peak RSS (`ru_maxrss`),",
+        "`worker MB` the largest chunk worker's; at most main + workers × worker is resident.",
         "",
-        "| cases | language | total s | stage s | audit s | RSS MB | µs/case | before s | load "
-        "| commit |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| cases | language | workers | total s | stage s | audit s | main MB | worker MB "
+        "| µs/case | load | commit |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for size, mode, got in rows:
-        before = BEFORE.get((size, mode))
-        was = f"{before:.1f}" if before else ""
+    for size, mode, workers, got in rows:
         if got is None:
-            lines.append(f"| {size:,} | {mode} | not run (time) | | | | | {was} | |")
+            lines.append(f"| {size:,} | {mode} | {workers} | not run | | | | | | | |")
             continue
         lines.append(
-            f"| {size:,} | {mode} | {got['seconds']:.1f} | {got['stage_s']:.1f} | "
-            f"{got['audit_s']:.1f} | {got['peak_rss_mb']:.0f} | "
-            f"{1e6 * got['seconds'] / size:.0f} | {was} | {got['load']} | {got.get('commit', '')} |"
+            f"| {size:,} | {mode} | {workers} | {got['seconds']:.1f} | {got['stage_s']:.1f} | "
+            f"{got['audit_s']:.1f} | {got['main_rss_mb']:.0f} | {got['worker_rss_mb']:.0f} | "
+            f"{1e6 * got['seconds'] / size:.0f} | {got['load']} | {got.get('commit', '')} |"
         )
     lines += ["", "## Split of time", ""]
-    for size, mode, got in rows:
+    for size, mode, workers, got in rows:
         if got is not None:
             share = 100 * got["stage_s"] / got["seconds"]
             lines.append(
-                f"- {size:,} cases, {mode}: staging {share:.0f}%, "
+                f"- {size:,} cases, {mode}, {workers} worker(s): staging {share:.0f}%, "
                 f"rules and output {100 - share:.0f}%."
             )
     lines += ["", *NOTES]

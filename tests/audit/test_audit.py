@@ -26,7 +26,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def direct(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("direct")
-    run_audit(bundle, out, chunk_children=40)
+    run_audit(bundle, out, chunk_children=40, workers=1)
     return out
 
 

@@ -7,6 +7,7 @@ that ``summary.json`` needs, so no output is ever held whole in memory.
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import IO, Any
@@ -20,18 +21,29 @@ from caseguard.standards.records import Grade, Status
 NOT_RECORDED = "(not recorded)"
 GRADES = tuple(g.value for g in Grade)
 STATUSES = tuple(s.value for s in Status)
+COPY_BYTES = 16 << 20
 
 
 class Writers:
-    """Open output files, appended chunk by chunk."""
+    """Open output files, appended chunk by chunk (or part file by part file).
 
-    def __init__(self, out_dir: Path) -> None:
+    They are written under temporary names and given their own names by ``close``
+    only when everything was written, so a failed audit leaves no half-written output
+    (and an earlier audit's outputs in the same folder are kept).
+    """
+
+    def __init__(self, out_dir: Path, *, cases: str = "cases.csv", header: bool = True) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.cases_path = out_dir / "cases.csv"
-        self.findings_path = out_dir / "findings.jsonl"
-        self._cases: IO[bytes] = self.cases_path.open("wb")
-        self._findings: IO[bytes] = self.findings_path.open("wb")
-        self._header = True
+        self.cases_path = out_dir / cases
+        self.findings_path = out_dir / cases.replace("cases", "findings").replace(".csv", ".jsonl")
+        self._cases: IO[bytes] = _partial(self.cases_path).open("wb")
+        self._findings: IO[bytes] = _partial(self.findings_path).open("wb")
+        self._header = header
+
+    @classmethod
+    def part(cls, folder: Path, number: int) -> Writers:
+        """One chunk's rows, without the header, to be appended to the outputs later."""
+        return cls(folder, cases=f"cases-{number:05d}.csv", header=False)
 
     def write(self, chunk: ChunkResult) -> None:
         chunk.cases.select(CASE_COLUMNS).write_csv(self._cases, include_header=self._header)
@@ -39,11 +51,33 @@ class Writers:
         if chunk.findings.height:
             chunk.findings.write_ndjson(self._findings)
 
-    def close(self) -> None:
+    def append(self, cases: Path, findings: Path) -> None:
+        """A part's rows (written by ``part``) after those already written."""
+        self._write_header()
+        for source, target in ((cases, self._cases), (findings, self._findings)):
+            with source.open("rb") as handle:
+                shutil.copyfileobj(handle, target, COPY_BYTES)
+
+    def _write_header(self) -> None:
         if self._header:
             pl.DataFrame(schema={c: pl.String for c in CASE_COLUMNS}).write_csv(self._cases)
+            self._header = False
+
+    def close(self, *, complete: bool = True) -> None:
+        """Finish the files (``complete``), or remove them after a failure."""
+        if complete:
+            self._write_header()
         self._cases.close()
         self._findings.close()
+        for path in (self.cases_path, self.findings_path):
+            if complete:
+                _partial(path).replace(path)
+            else:
+                _partial(path).unlink(missing_ok=True)
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
 
 
 class Tally:
@@ -73,6 +107,18 @@ class Tally:
             self.rule_subjects[rule] = subject_type
             if severity:
                 self.severities[rule][severity] += n
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (a chunk audited elsewhere)."""
+        self.grades.update(other.grades)
+        for rule, counts in other.rules.items():
+            self.rules[rule].update(counts)
+        self.rule_subjects.update(other.rule_subjects)
+        for rule, counts in other.severities.items():
+            self.severities[rule].update(counts)
+        for key, groups in other.groups.items():
+            for value, counts in groups.items():
+                self.groups[key][value].update(counts)
 
     def summary(self, **context: Any) -> dict[str, Any]:
         total = sum(self.grades.values())

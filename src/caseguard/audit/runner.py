@@ -19,17 +19,16 @@ from typing import Any
 
 import polars as pl
 
+from caseguard.audit.chunks import ChunkJob, audit_chunks, default_workers
 from caseguard.audit.html import write_html
-from caseguard.audit.outputs import Tally, Writers, write_summary
+from caseguard.audit.outputs import write_summary
 from caseguard.audit.sources import describe, is_database, stage_bundle, stage_database
-from caseguard.audit.staging import Staged, Stager
+from caseguard.audit.staging import Stager
 from caseguard.bundle import ValidationReport
 from caseguard.errors import UsageError
-from caseguard.standards.engine import evaluate, select_rules
-from caseguard.standards.frames import Frames
 from caseguard.standards.records import Finding
 from caseguard.standards.rubric import Rubric, load_rubric
-from caseguard.standards.screening import Screen, language_screen, screen_frames
+from caseguard.standards.screening import Screen
 
 Progress = Callable[[str, int, int | None], None]  # (stage, advance, total)
 
@@ -104,13 +103,18 @@ def run_audit(
     language: bool = True,
     screen: Screen | None = None,
     chunk_children: int = 20_000,
+    workers: int | None = None,
 ) -> AuditResult:
     """Audit a bundle (folder, .xlsx, .zip) or a store (URL or SQLite file) into ``out_dir``.
 
     ``as_of`` (naive UTC, or text read like a bundle timestamp) is *now*; by default
     the latest timestamp in the data. ``rubric`` is a ``Rubric`` or a YAML file
     merged over the default. ``language=False`` skips the language screen and its
-    two rules (LANGUAGE, LANGUAGE_CHALLENGED); ``screen`` replaces the screen.
+    two rules (LANGUAGE, LANGUAGE_CHALLENGED); ``screen`` replaces the screen (it
+    must pickle when chunks go to workers). ``workers`` is how many processes audit
+    chunks side by side (default: one per CPU; 1 audits in this process). Workers are
+    started with ``spawn``, so a script that calls this needs Python's usual
+    ``if __name__ == "__main__":`` guard.
     """
     started = time.perf_counter()
     the_rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
@@ -127,8 +131,8 @@ def run_audit(
         staged = stager.finish()
         staged_at = time.perf_counter()
         now = moment or staged.latest or dt.datetime(1970, 1, 1)
-        screen_fn = (screen or language_screen()) if language else None
-        tally = _audit_chunks(staged, out, now, the_rubric, screen_fn, progress)
+        job = ChunkJob(staged, now, the_rubric, language, screen)
+        tally = audit_chunks(job, out, progress, default_workers() if workers is None else workers)
     audited_at = time.perf_counter()
     summary = tally.summary(
         source=describe(source),
@@ -166,34 +170,3 @@ def _ticker(progress: Progress | None) -> Callable[[str, int], None] | None:
     if progress is None:
         return None
     return lambda table, n: progress(f"reading {table}", n, None)
-
-
-def _audit_chunks(
-    staged: Staged,
-    out: Path,
-    now: dt.datetime,
-    rubric: Rubric,
-    screen: Screen | None,
-    progress: Progress | None,
-) -> Tally:
-    rules = select_rules(language=screen is not None)
-    tally = Tally()
-    writers = Writers(out)
-    try:
-        for number in range(staged.chunks):
-            frames = Frames.build(
-                staged.chunk(number),
-                now=now,
-                supervisors=staged.supervisors,
-                suspects=staged.suspects,
-            )
-            if screen is not None:
-                screen_frames(frames, screen)
-            chunk = evaluate(frames, rubric, rules)
-            writers.write(chunk)
-            tally.add(chunk)
-            if progress is not None:
-                progress("auditing cases", frames.cases.height, staged.counts.get("cases", 0))
-    finally:
-        writers.close()
-    return tally

@@ -68,6 +68,11 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
 )
 @click.option("--no-language", is_flag=True, help="Skip the language screen and its two rules.")
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes auditing chunks of cases side by side (default: one per CPU).",
+)
+@click.option(
     "--report",
     "report_formats",
     default="html,pdf",
@@ -87,6 +92,7 @@ def audit(
     as_of: str | None,
     rubric: Path | None,
     no_language: bool,
+    workers: int | None,
     report_formats: str,
     key_file: Path | None,
     db: str | None,
@@ -104,7 +110,13 @@ def audit(
         target = f"sqlite:///{target}"
     with _progress() as advance:
         result = run_audit(
-            target, out_dir, as_of=as_of, rubric=rubric, progress=advance, language=not no_language
+            target,
+            out_dir,
+            as_of=as_of,
+            rubric=rubric,
+            progress=advance,
+            language=not no_language,
+            workers=workers,
         )
     _print(result)
     formats = [f.strip() for f in report_formats.split(",") if f.strip() and f.strip() != "none"]
