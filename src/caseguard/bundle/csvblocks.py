@@ -12,10 +12,14 @@ row reader's own.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
+import mmap
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 
 import polars as pl
@@ -26,23 +30,32 @@ from caseguard.bundle.layouts import CsvTable, RawRow, csv_records
 BLOCK_BYTES = 32 << 20
 REST_ROWS = 20_000
 ROW = "__row"
-_NL, _QUOTE = 10, 34
+_NL, _CR, _QUOTE = 10, 13, 34
 _OPENS_AFTER = pl.Series([ord(","), _NL, _QUOTE], dtype=pl.UInt8).implode()
 _CLOSES_BEFORE = pl.Series([ord(","), _NL, ord("\r"), _QUOTE], dtype=pl.UInt8).implode()
 
 Block = pl.DataFrame | list[RawRow]
 
 
-def csv_blocks(source: CsvTable, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
+def csv_blocks(source: CsvTable, block_bytes: int | None = None) -> Iterator[Block]:
     """Blocks of rows: a text frame (header columns plus ``__row``) or row-read ``RawRow``s."""
     header = source.columns()
     with open(source.path, "rb") as fh:
         start = _data_start(fh)
+        size = os.fstat(fh.fileno()).st_size
         if start is None:
             yield from _rest(source, header, 0, 0)
             return
-        fh.seek(start)
-        yield from _blocks(source, header, fh, start, block_bytes)
+        if start >= size:
+            return
+        # The file is mapped, not read: blocks are views of the page cache, so the
+        # bytes are copied once (into Polars) and no buffer is allocated per block.
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            yield from _blocks(source, header, mapped, start, block_bytes or BLOCK_BYTES)
+        finally:
+            with contextlib.suppress(BufferError):  # a view still alive: the GC unmaps it
+                mapped.close()
 
 
 def _data_start(fh: IO[bytes]) -> int | None:
@@ -56,27 +69,24 @@ def _data_start(fh: IO[bytes]) -> int | None:
 
 
 def _blocks(
-    source: CsvTable, header: list[str], fh: IO[bytes], offset: int, block_bytes: int
+    source: CsvTable, header: list[str], mapped: mmap.mmap, offset: int, block_bytes: int
 ) -> Iterator[Block]:
     line = 1  # lines before the next block (the header)
-    buf = b""
-    eof = False
-    while buf or not eof:
-        if not eof and len(buf) < block_bytes:
-            more = fh.read(block_bytes)
-            eof = not more
-            buf += more
-            continue
-        cut = _cut(buf, eof)
-        if cut is None:  # unusual quoting: the row reader takes over
+    size = len(mapped)
+    whole = memoryview(mapped)
+    while offset < size:
+        stop = min(offset + block_bytes, size)
+        view = whole[offset:stop]
+        scan = _Scan(view, eof=stop == size)
+        if scan.cut is None:  # unusual quoting: the row reader takes over
             yield from _rest(source, header, offset, line)
             return
-        if cut == 0:  # no line end outside quotes yet: read on
+        if scan.cut == 0:  # no line end outside quotes yet: read on
             block_bytes *= 2
             continue
-        block, buf = buf[:cut], buf[cut:]
-        counts = _Counts(block)
-        if counts.cr and counts.cr != block.count(b"\r\n"):  # a lone CR ends a line for csv
+        block = view[: scan.cut]
+        counts = scan.counts()
+        if counts.cr != counts.crlf:  # a lone CR ends a line for csv
             yield from _rest(source, header, offset, line)
             return
         frame = _parse(block, header, line, counts)
@@ -85,26 +95,69 @@ def _blocks(
         else:
             yield frame
         line += counts.nl
+        _forget(mapped, offset, len(block))
         offset += len(block)
 
 
-def _bytes(buf: bytes) -> pl.Series:
+def _forget(mapped: mmap.mmap, offset: int, length: int) -> None:
+    """Drop a read block's pages from this process (they stay in the page cache)."""
+    start = offset - offset % mmap.PAGESIZE
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        mapped.madvise(mmap.MADV_DONTNEED, start, offset + length - start)
+
+
+def _bytes(buf: memoryview | bytes) -> pl.Series:
     array = pa.Array.from_buffers(pa.uint8(), len(buf), [None, pa.py_buffer(buf)])
     return pl.Series("b", array)
 
 
-def _cut(buf: bytes, eof: bool) -> int | None:
-    """End of the last whole record outside quotes (0: none yet); None when quoting is odd."""
-    data = _bytes(buf)
-    quotes = (data == _QUOTE).arg_true()
-    if not _quotes_ok(data, quotes, eof):
-        return None
-    if eof:
-        return len(buf)
-    ends = (data == _NL).arg_true()
-    parity = quotes.search_sorted(ends, side="left") % 2
-    outside = ends.filter(parity == 0)
-    return int(outside[-1]) + 1 if outside.len() else 0
+@dataclass
+class _Counts:
+    """Line ends, CRs (and CRs followed by a line end) and quotes in a block; any NUL."""
+
+    nl: int
+    cr: int
+    crlf: int
+    quotes: int
+    nul: bool
+
+
+class _Scan:
+    """Where a buffer's last whole record ends (``cut``), and what its bytes count.
+
+    ``cut`` is 0 when no line end lies outside quotes yet, None when quoting is odd.
+    """
+
+    def __init__(self, buf: memoryview | bytes, eof: bool) -> None:
+        self.data = _bytes(buf)
+        self.quotes = (self.data == _QUOTE).arg_true()
+        self.ends = pl.Series(dtype=pl.UInt32)
+        self.cut: int | None = None
+        if not _quotes_ok(self.data, self.quotes, eof):
+            return
+        if eof:
+            self.cut = len(buf)
+            self.ends = (self.data == _NL).arg_true()
+            return
+        self.ends = (self.data == _NL).arg_true()
+        parity = self.quotes.search_sorted(self.ends, side="left") % 2
+        outside = self.ends.filter(parity == 0)
+        self.cut = int(outside[-1]) + 1 if outside.len() else 0
+
+    def counts(self) -> _Counts:
+        """The counts of the bytes before ``cut``."""
+        assert self.cut is not None
+        block = self.data.slice(0, self.cut)
+        crs = (block == _CR).arg_true()
+        after = self.data.gather((crs.cast(pl.Int64) + 1).clip(upper_bound=len(self.data) - 1))
+        crlf = int(((after == _NL) & (crs.cast(pl.Int64) + 1 < self.cut)).sum()) if crs.len() else 0
+        return _Counts(
+            nl=int(self.ends.search_sorted(self.cut, side="left")),
+            cr=crs.len(),
+            crlf=crlf,
+            quotes=int(self.quotes.search_sorted(self.cut, side="left")),
+            nul=bool((block == 0).any()),
+        )
 
 
 def _quotes_ok(data: pl.Series, quotes: pl.Series, eof: bool) -> bool:
@@ -122,22 +175,13 @@ def _quotes_ok(data: pl.Series, quotes: pl.Series, eof: bool) -> bool:
     return bool(ok_open.all() and ok_close.all())
 
 
-class _Counts:
-    """Line ends, CRs and quotes in a block, each counted once."""
-
-    def __init__(self, block: bytes) -> None:
-        self.nl = block.count(b"\n")
-        self.cr = block.count(b"\r")
-        self.quotes = block.count(b'"')
-
-
-def _parse(block: bytes, header: list[str], line: int, counts: _Counts) -> pl.DataFrame | None:
+def _parse(block: memoryview, header: list[str], line: int, counts: _Counts) -> pl.DataFrame | None:
     """The block as a text frame, or None unless it is certainly read as csv.reader would."""
-    if b"\x00" in block:
+    if counts.nul:
         return None
     try:
         frame = pl.read_csv(
-            block,
+            io.BytesIO(block),
             has_header=False,
             infer_schema=False,
             empty_string_is_null=False,
@@ -157,7 +201,9 @@ def _count(frame: pl.DataFrame, char: str) -> pl.Expr:
     return pl.sum_horizontal(pl.col(c).str.count_matches(char, literal=True) for c in frame.columns)
 
 
-def _numbered(frame: pl.DataFrame, block: bytes, line: int, counts: _Counts) -> pl.DataFrame | None:
+def _numbered(
+    frame: pl.DataFrame, block: memoryview, line: int, counts: _Counts
+) -> pl.DataFrame | None:
     """Adds each row's CSV line number; None when the byte count does not add up."""
     rows, width = frame.height, frame.width
     stats = frame.select(
@@ -170,7 +216,7 @@ def _numbered(frame: pl.DataFrame, block: bytes, line: int, counts: _Counts) -> 
     ends = counts.nl - nl
     crs = counts.cr - cr
     expected = size + (width - 1) * rows + counts.quotes - quotes + ends + crs
-    whole = rows if block.endswith(b"\n") else rows - 1
+    whole = rows if block[-1] == _NL else rows - 1
     if expected != len(block) or ends != whole or crs not in (0, ends):
         return None
     if nl == 0:

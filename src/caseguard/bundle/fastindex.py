@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -29,7 +30,7 @@ class _Ids:
         self.folder = folder  # None: never spilled (a referenced table)
         self.pending: list[pl.DataFrame] = []
         self.frame = pl.DataFrame(schema=SCHEMA)
-        self.files: list[Path] = []
+        self.files: list[tuple[Path, Any, Any]] = []  # each spilled file and its id range
         self.top: str | None = None
         self._accepted: pl.Series | None = None
 
@@ -49,7 +50,8 @@ class _Ids:
         if self.folder is not None and self.frame.height >= SPILL_ROWS:
             path = self.folder / f"ids-{len(self.files):05d}.arrow"
             self.frame.write_ipc(path)
-            self.files.append(path)
+            ids = self.frame["id"]
+            self.files.append((path, ids.min(), ids.max()))
             self.frame = pl.DataFrame(schema=SCHEMA)
         return self.frame
 
@@ -61,8 +63,14 @@ class _Ids:
         if not wanted.len():
             return pl.DataFrame(schema=SCHEMA)
         parts = [self.held().filter(pl.col("id").is_in(wanted.implode()))]
-        if self.files:
-            scan = pl.scan_ipc(self.files).filter(pl.col("id").is_in(wanted.implode()))
+        # Only the spilled files whose id range holds a wanted id are read.
+        files = [
+            path
+            for path, low, high in self.files
+            if low is None or high is None or wanted.is_between(low, high).any()
+        ]
+        if files:
+            scan = pl.scan_ipc(files).filter(pl.col("id").is_in(wanted.implode()))
             parts.append(scan.collect())
         return pl.concat(parts)
 
