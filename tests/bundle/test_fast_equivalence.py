@@ -131,6 +131,26 @@ def test_small_blocks_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert_same(path)
 
 
+@pytest.mark.parametrize("block_bytes", [97, 256, 1024])
+def test_blocks_cut_inside_quoted_lines_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    """Block edges that fall inside quoted fields holding line ends, CRs and quotes."""
+    import caseguard.bundle.csvblocks as blocks
+
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", block_bytes)
+    path = write_bundle(Generator(30, 7).rows(), tmp_path / "csv", "csv")
+    notes = path / "notes.csv"
+    data = pl.read_csv(notes, infer_schema=False)
+    texts = [
+        f'{t}\nSecond line, with "quoted words",\r\nthird line.' if n % 3 == 0 else t
+        for n, t in enumerate(data["text"].to_list())
+    ]
+    data.with_columns(text=pl.Series(texts)).write_csv(notes)
+    assert "\n" in "".join(texts)
+    assert_same(path)
+
+
 def test_london_times_match_python() -> None:
     """Every half hour around each clock change, 1998-2037, the same UTC as zoneinfo."""
     from caseguard.bundle.fastcells import cell

@@ -31,6 +31,7 @@ BLOCK_BYTES = 32 << 20
 REST_ROWS = 20_000
 ROW = "__row"
 _NL, _CR, _QUOTE = 10, 13, 34
+_SPECIAL = r'[\n\r"]'  # what a value holds only when quoted
 _OPENS_AFTER = pl.Series([ord(","), _NL, _QUOTE], dtype=pl.UInt8).implode()
 _CLOSES_BEFORE = pl.Series([ord(","), _NL, ord("\r"), _QUOTE], dtype=pl.UInt8).implode()
 
@@ -76,15 +77,14 @@ def _blocks(
     whole = memoryview(mapped)
     while offset < size:
         stop = min(offset + block_bytes, size)
-        view = whole[offset:stop]
-        scan = _Scan(view, eof=stop == size)
+        scan = _Scan(mapped, offset, stop)
         if scan.cut is None:  # unusual quoting: the row reader takes over
             yield from _rest(source, header, offset, line)
             return
         if scan.cut == 0:  # no line end outside quotes yet: read on
             block_bytes *= 2
             continue
-        block = view[: scan.cut]
+        block = whole[offset : offset + scan.cut]
         counts = scan.counts()
         if counts.cr != counts.crlf:  # a lone CR ends a line for csv
             yield from _rest(source, header, offset, line)
@@ -126,34 +126,40 @@ class _Scan:
     """Where a buffer's last whole record ends (``cut``), and what its bytes count.
 
     ``cut`` is 0 when no line end lies outside quotes yet, None when quoting is odd.
+    The buffer is ``mapped[offset:stop]``.
     """
 
-    def __init__(self, buf: memoryview | bytes, eof: bool) -> None:
-        self.data = _bytes(buf)
+    def __init__(self, mapped: mmap.mmap, offset: int, stop: int) -> None:
+        eof = stop == len(mapped)
+        self.data = _bytes(memoryview(mapped)[offset:stop])
         self.quotes = (self.data == _QUOTE).arg_true()
-        self.ends = pl.Series(dtype=pl.UInt32)
         self.cut: int | None = None
         if not _quotes_ok(self.data, self.quotes, eof):
             return
         if eof:
-            self.cut = len(buf)
-            self.ends = (self.data == _NL).arg_true()
+            self.cut = stop - offset
             return
-        self.ends = (self.data == _NL).arg_true()
-        parity = self.quotes.search_sorted(self.ends, side="left") % 2
-        outside = self.ends.filter(parity == 0)
-        self.cut = int(outside[-1]) + 1 if outside.len() else 0
+        end = stop
+        while (found := mapped.rfind(b"\n", offset, end)) >= 0:
+            before = int(self.quotes.search_sorted(found - offset, side="left"))
+            if before % 2 == 0:  # an even number of quotes before it: outside quotes
+                self.cut = found - offset + 1
+                return
+            end = offset + int(self.quotes[before - 1])  # before the quoted field's opening
+        self.cut = 0
 
     def counts(self) -> _Counts:
         """The counts of the bytes before ``cut``."""
         assert self.cut is not None
         block = self.data.slice(0, self.cut)
-        crs = (block == _CR).arg_true()
-        after = self.data.gather((crs.cast(pl.Int64) + 1).clip(upper_bound=len(self.data) - 1))
-        crlf = int(((after == _NL) & (crs.cast(pl.Int64) + 1 < self.cut)).sum()) if crs.len() else 0
+        cr = int((block == _CR).sum())
+        crlf = 0
+        if cr:
+            pairs = (block.slice(0, self.cut - 1) == _CR) & (block.slice(1) == _NL)
+            crlf = int(pairs.sum())
         return _Counts(
-            nl=int(self.ends.search_sorted(self.cut, side="left")),
-            cr=crs.len(),
+            nl=int((block == _NL).sum()),
+            cr=cr,
             crlf=crlf,
             quotes=int(self.quotes.search_sorted(self.cut, side="left")),
             nul=bool((block == 0).any()),
@@ -206,13 +212,20 @@ def _numbered(
 ) -> pl.DataFrame | None:
     """Adds each row's CSV line number; None when the byte count does not add up."""
     rows, width = frame.height, frame.width
-    stats = frame.select(
+    size, special = frame.select(
         size=pl.sum_horizontal(pl.col(c).str.len_bytes() for c in frame.columns).sum(),
-        nl=_count(frame, "\n").sum(),
-        cr=_count(frame, "\r").sum(),
-        quotes=_count(frame, '"').sum(),
+        special=pl.sum_horizontal(
+            pl.col(c).str.count_matches(_SPECIAL) for c in frame.columns
+        ).sum(),
     ).row(0)
-    size, nl, cr, quotes = (int(v or 0) for v in stats)
+    size, nl, cr, quotes = int(size or 0), 0, 0, 0
+    if special:  # some values hold line ends or quotes: count each kind
+        stats = frame.select(
+            nl=_count(frame, "\n").sum(),
+            cr=_count(frame, "\r").sum(),
+            quotes=_count(frame, '"').sum(),
+        ).row(0)
+        nl, cr, quotes = (int(v or 0) for v in stats)
     ends = counts.nl - nl
     crs = counts.cr - cr
     expected = size + (width - 1) * rows + counts.quotes - quotes + ends + crs
