@@ -18,10 +18,20 @@ from typing import Any
 import polars as pl
 
 from caseguard.bundle.csvblocks import ROW, csv_blocks
-from caseguard.bundle.fastcells import DTYPES, cell, prepare, row_problem
+from caseguard.bundle.fastcells import (
+    DTYPES,
+    cell,
+    exact_vocab,
+    parsed,
+    prepare,
+    row_problem,
+    stamp_format,
+    stripped_name,
+    value_name,
+)
 from caseguard.bundle.fastindex import FastIndex
 from caseguard.bundle.layouts import Bundle, CsvTable, ParquetTable, RawRow, TableSource
-from caseguard.bundle.schema import TABLES, Table
+from caseguard.bundle.schema import TABLES, Kind, Table
 from caseguard.bundle.validate import (
     BLOCK,
     Accepted,
@@ -121,11 +131,38 @@ def _typed(spec: Table, text: pl.DataFrame) -> pl.DataFrame:
     raws = {
         c.name: None if names.get(c.name) is None else pl.col(names[c.name]) for c in spec.columns
     }
-    helpers = [e.alias(n) for c in spec.columns for n, e in prepare(c, raws[c.name]).items()]
-    text = text.with_columns(helpers)
+    text = text.with_columns(
+        e.alias(n) for c in spec.columns for n, e in prepare(c, raws[c.name], parts=False).items()
+    )
+    stamps = {
+        c.name: stamp_format(text[stripped_name(c)])
+        for c in spec.columns
+        if c.kind is Kind.TIMESTAMP and raws[c.name] is not None
+    }
+    text = text.with_columns(
+        e.alias(n)
+        for c in spec.columns
+        if c.name in stamps and stamps[c.name] is None
+        for n, e in prepare(c, raws[c.name]).items()
+    )
+    text = text.with_columns(
+        expr.alias(value_name(c))
+        for c in spec.columns
+        if raws[c.name] is not None and (expr := parsed(c, stamps.get(c.name))) is not None
+    )
+    exact = {
+        c.name
+        for c in spec.columns
+        if c.kind is Kind.VOCAB
+        and raws[c.name] is not None
+        and exact_vocab(c, text[stripped_name(c)])
+    }
     typed, cleans = [], []
     for column in spec.columns:
-        value, ok = cell(column, raws[column.name], prepared=True)
+        name = column.name
+        value, ok = cell(
+            column, raws[name], prepared=True, stamp=stamps.get(name), exact=name in exact
+        )
         typed.append(value)
         cleans.append(ok)
     frame = text.select(pl.col(ROW), *typed, __clean=pl.all_horizontal(cleans))
