@@ -17,10 +17,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
+from caseguard.bundle.fastindex import within
 from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, typed
 
 PART_ROWS = 200_000
@@ -78,6 +79,7 @@ class Stager:
     _children: list[pl.DataFrame] = field(default_factory=list)
     _child_chunk: pl.DataFrame | None = None
     _case_chunk: list[pl.DataFrame] = field(default_factory=list)
+    _case_sorted: bool = False
     _current: str | None = None
 
     def add(self, table: str, values: Mapping[str, Any]) -> None:
@@ -123,14 +125,16 @@ class Stager:
             return frame.with_columns(chunk=pl.lit(0, dtype=pl.Int32))
         child_chunk = self._close_children()
         if table in ("cases", "missing_episodes"):
-            frame = frame.join(child_chunk, on="child_id", how="inner", maintain_order="left")
+            frame = _join_chunk(frame, child_chunk, "child_id")
             if table == "cases":
                 self._case_chunk.append(frame.select("case_id", "chunk"))
+                self._case_sorted = False
             return frame
-        if len(self._case_chunk) > 1:
-            self._case_chunk = [pl.concat(self._case_chunk, rechunk=True)]
+        if self._case_chunk and not self._case_sorted:
+            self._case_chunk = [pl.concat(self._case_chunk).sort("case_id")]
+            self._case_sorted = True
         case_chunk = self._case_chunk[0] if self._case_chunk else _chunk_map("case_id")
-        return frame.join(case_chunk, on="case_id", how="inner", maintain_order="left")
+        return _join_chunk(frame, case_chunk, "case_id")
 
     def _close_children(self) -> pl.DataFrame:
         """After the last child: sort, cut into chunks, write the children table."""
@@ -181,6 +185,18 @@ class Stager:
         staged.supervisors = _supervisors(staged)
         staged.suspects = _suspects(staged)
         return staged
+
+
+def _join_chunk(frame: pl.DataFrame, chunks: pl.DataFrame, key: str) -> pl.DataFrame:
+    """``frame`` with the chunk of its ``key`` (from ``chunks``, sorted by ``key``).
+
+    Only the run of ``chunks`` between the frame's least and greatest key is joined:
+    rows mostly come in id order, so that run is short.
+    """
+    keys = within(chunks[key], frame[key])
+    start = cast(int, chunks[key].search_sorted(keys[0], side="left")) if keys.len() else 0
+    part = chunks.slice(start, keys.len())
+    return frame.join(part, on=key, how="inner", maintain_order="left")
 
 
 def _chunk_map(key: str) -> pl.DataFrame:
