@@ -170,7 +170,10 @@ class Stager:
         spread = max(int(frame["chunk"].n_unique()), 1)
         group = min(ROW_GROUP, max(MIN_GROUP, frame.height // spread))
         frame.sort("chunk", maintain_order=True).write_parquet(
-            folder / f"part-{number:05d}.parquet", row_group_size=group, statistics=True
+            folder / f"part-{number:05d}.parquet",
+            row_group_size=group,
+            statistics=True,
+            compression="lz4",
         )
 
     def finish(self) -> Staged:
