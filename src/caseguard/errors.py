@@ -39,6 +39,10 @@ class StoreError(CaseguardError):
     """The store could not be opened, migrated or written."""
 
 
+class AuditError(CaseguardError):
+    """The audit could not finish (e.g. a worker process stopped)."""
+
+
 class ConfigError(CaseguardError):
     """A rubric, lexicon or other settings file is invalid."""
 

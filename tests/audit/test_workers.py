@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from caseguard.audit import run_audit
 from caseguard.audit.chunks import default_workers
 from caseguard.audit.outputs import Tally
+from caseguard.cli import main
+from caseguard.errors import AuditError
 from caseguard.standards.screening import NoteScreen
 from caseguard.synth import synthesise
 
@@ -49,6 +53,30 @@ def test_a_failing_worker_fails_the_audit_and_leaves_no_outputs(
     with pytest.raises(RuntimeError, match="screen failed"):
         run_audit(bundle, tmp_path, chunk_children=30, workers=2, screen=Broken())
     assert not list(tmp_path.iterdir())
+
+
+class Dies:
+    """A screen whose process stops dead, as when the system kills it for memory."""
+
+    def __call__(self, text: str, *, child_age: int | None, note_id: str) -> NoteScreen:
+        os._exit(9)
+
+
+def test_a_worker_that_dies_is_a_clear_error(bundle: Path, tmp_path: Path) -> None:
+    with pytest.raises(AuditError, match=r"worker process .* stopped") as caught:
+        run_audit(bundle, tmp_path, chunk_children=30, workers=2, screen=Dies())
+    assert "--workers 1" in str(caught.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_workers_option(bundle: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["audit", str(bundle), "--out", str(tmp_path), "--no-language", "--report", "none"]
+    ran = runner.invoke(main, [*args, "--workers", "2"])
+    assert ran.exit_code == 0, ran.output
+    bad = runner.invoke(main, [*args, "--workers", "0"])
+    assert bad.exit_code == 2
+    assert "--workers" in bad.output
 
 
 def test_tally_merge_adds_counts() -> None:

@@ -18,11 +18,13 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from caseguard.audit.outputs import Tally, Writers
 from caseguard.audit.staging import Staged
+from caseguard.errors import AuditError
 from caseguard.standards.engine import ChunkResult, evaluate, select_rules
 from caseguard.standards.frames import Frames
 from caseguard.standards.rubric import Rubric
@@ -138,7 +140,14 @@ def _in_workers(job: ChunkJob, out: Path, workers: int) -> Iterator[_Part]:
         ]
         try:
             for future in futures:
-                part = future.result()
+                try:
+                    part = future.result()
+                except BrokenProcessPool:
+                    raise AuditError(
+                        "a worker process auditing the cases stopped before it finished",
+                        hint="it may have run out of memory: try --workers 1; a script that "
+                        "calls run_audit needs the `if __name__ == '__main__':` guard",
+                    ) from None
                 yield part
                 part.cases.unlink()
                 part.findings.unlink()
