@@ -194,3 +194,17 @@ def test_random_mutations_same(
         at = pos % (len(text) + 1)
         changes[table] = text[:at] + insert + text[at + cut :]
     assert_same(write(tmp_path_factory.mktemp("m"), changes))
+
+
+def test_a_file_that_cannot_be_mapped_is_read_by_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mmap
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("no mapping here")
+
+    path = write_bundle(Generator(20, 2).rows(), tmp_path / "csv", "csv")
+    expected = by_rows(path)
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    assert by_blocks(path) == expected

@@ -51,7 +51,11 @@ def csv_blocks(source: CsvTable, block_bytes: int | None = None) -> Iterator[Blo
             return
         # The file is mapped, not read: blocks are views of the page cache, so the
         # bytes are copied once (into Polars) and no buffer is allocated per block.
-        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file that cannot be mapped: the row reader
+            yield from _rest(source, header, 0, 0)
+            return
         try:
             yield from _blocks(source, header, mapped, start, block_bytes or BLOCK_BYTES)
         finally:
