@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import sqlalchemy as sa
 
 from caseguard.audit.staging import ORDER, Stager
@@ -68,9 +69,8 @@ def _stream_table(conn: sa.Connection, table: str, stager: Stager, tick: Tick | 
     columns = [spec.c[name] for name in COLUMNS[table]]
     query = sa.select(*columns).order_by(*spec.primary_key.columns)
     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
-    names = list(COLUMNS[table])
+    schema = COLUMNS[table]
     for rows in result.partitions():
-        for row in rows:
-            stager.add(table, dict(zip(names, row, strict=True)))
+        stager.add_frame(table, pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row"))
         if tick is not None:
             tick(table, len(rows))

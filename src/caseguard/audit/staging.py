@@ -14,7 +14,6 @@ column's statistics.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -25,7 +24,6 @@ from caseguard.bundle.fastindex import within
 from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, typed
 
 PART_ROWS = 200_000
-ROW_BATCH = 50_000
 ROW_GROUP = 50_000
 MIN_GROUP = 2_048
 ORDER = ("children", "staff", "cases", "case_persons", "notes", "actions", "missing_episodes")
@@ -64,7 +62,7 @@ class Staged:
 
 @dataclass
 class Stager:
-    """Collects typed rows (frames, or one at a time) table by table into Parquet parts.
+    """Collects typed rows, a frame at a time, table by table into Parquet parts.
 
     Which chunk a row belongs to comes from two compact id→chunk columns (children,
     cases) joined onto each frame, never from per-row Python lookups.
@@ -73,30 +71,17 @@ class Stager:
     folder: Path
     chunk_children: int = 20_000
     counts: dict[str, int] = field(default_factory=dict)
-    _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _parts: dict[str, int] = field(default_factory=dict)
     _pending: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
     _children: list[pl.DataFrame] = field(default_factory=list)
     _child_chunk: pl.DataFrame | None = None
     _case_chunk: list[pl.DataFrame] = field(default_factory=list)
     _case_sorted: bool = False
-    _current: str | None = None
-
-    def add(self, table: str, values: Mapping[str, Any]) -> None:
-        """One row (from the store); rows are batched into frames."""
-        if table not in COLUMNS:
-            return
-        self._switch(table)
-        rows = self._rows.setdefault(table, [])
-        rows.append({c: values.get(c) for c in COLUMNS[table]})
-        if len(rows) >= ROW_BATCH:
-            self._flush_rows(table)
 
     def add_frame(self, table: str, frame: pl.DataFrame) -> None:
         """Typed rows of one table (extra columns are ignored); tables come in ``ORDER``."""
         if table not in COLUMNS or not frame.height:
             return
-        self._switch(table)
         frame = typed(table, frame)
         if table == "children":
             self._children.append(frame)
@@ -107,17 +92,6 @@ class Stager:
         pending.append(frame)
         if sum(f.height for f in pending) >= PART_ROWS:
             self._flush(table)
-
-    def _switch(self, table: str) -> None:
-        if table != self._current:
-            for name in list(self._rows):
-                self._flush_rows(name)
-            self._current = table
-
-    def _flush_rows(self, table: str) -> None:
-        rows = self._rows.pop(table, [])
-        if rows:
-            self.add_frame(table, pl.DataFrame(rows, schema=COLUMNS[table], orient="row"))
 
     def _chunked(self, table: str, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with its ``chunk`` column; rows whose child or case is not staged dropped."""
@@ -177,7 +151,6 @@ class Stager:
         )
 
     def finish(self) -> Staged:
-        self._switch("")
         child_chunk = self._close_children()
         for table in list(self._pending):
             self._flush(table)
