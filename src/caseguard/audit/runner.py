@@ -2,9 +2,11 @@
 
 Pipeline: source → staging (temporary Parquet, one pass, rows tagged with their
 child chunk; see ``staging``) → global pre-pass (now, supervisors, cse/cce
-suspects) → per chunk: Polars frames → language screen (each note once) → every
-rule, vectorised → grades → appended to ``cases.csv`` and ``findings.jsonl``, tallied
-for ``summary.json``. Memory is bounded by the chunk size, not by the bundle.
+suspects) → per chunk (in worker processes when there are several CPUs; see
+``chunks``): Polars frames → language screen (each note once) → every rule,
+vectorised → grades → appended, in chunk order, to ``cases.csv`` and
+``findings.jsonl``, tallied for ``summary.json``. Memory is bounded by the chunk size,
+not by the bundle.
 """
 
 from __future__ import annotations
