@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import polars as pl
 
-from caseguard.bundle.fastindex import within
+from caseguard.bundle.fastindex import run_of
 from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, typed
 
 PART_ROWS = 200_000
@@ -169,9 +169,8 @@ def _join_chunk(frame: pl.DataFrame, chunks: pl.DataFrame, key: str) -> pl.DataF
     Only the run of ``chunks`` between the frame's least and greatest key is joined:
     rows mostly come in id order, so that run is short.
     """
-    keys = within(chunks[key], frame[key])
-    start = cast(int, chunks[key].search_sorted(keys[0], side="left")) if keys.len() else 0
-    part = chunks.slice(start, keys.len())
+    start, end = run_of(chunks[key], frame[key])
+    part = chunks.slice(start, end - start)
     return frame.join(part, on=key, how="inner", maintain_order="left")
 
 

@@ -25,17 +25,23 @@ SPILL_ROWS = 2_000_000
 SCHEMA = {"id": pl.String(), "row": pl.Int64(), "ok": pl.Boolean()}
 
 
-def within(ids: pl.Series, values: pl.Series) -> pl.Series:
-    """The part of sorted ``ids`` between the least and greatest of ``values``.
+def run_of(ids: pl.Series, values: pl.Series) -> tuple[int, int]:
+    """``(start, end)`` of the part of sorted ``ids`` between the least and greatest of
+    ``values``.
 
     A block refers to a narrow run of ids when both come in id order, so matching
     against that run is much cheaper than against every id.
     """
     low, high = values.min(), values.max()
     if low is None or high is None:
-        return ids.clear()
+        return 0, 0
     start = cast(int, ids.search_sorted(low, side="left"))
-    end = cast(int, ids.search_sorted(high, side="right"))
+    return start, cast(int, ids.search_sorted(high, side="right"))
+
+
+def within(ids: pl.Series, values: pl.Series) -> pl.Series:
+    """The run of sorted ``ids`` that ``values`` can match (see ``run_of``)."""
+    start, end = run_of(ids, values)
     return ids.slice(start, end - start)
 
 
