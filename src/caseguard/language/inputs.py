@@ -47,11 +47,7 @@ def _opened(path: Path) -> Iterator[IO[str]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             yield handle
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start} of a read block)",
-            path=str(path),
-            hint="save the file as UTF-8",
-        ) from None
+        raise _not_utf8(exc, path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
 
@@ -172,11 +168,15 @@ def _decoded(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start} of a read block)",
-            path=str(path),
-            hint="save the file as UTF-8",
-        ) from None
+        raise _not_utf8(exc, path) from None
+
+
+def _not_utf8(exc: UnicodeDecodeError, path: Path) -> InputError:
+    return InputError(
+        f"not UTF-8 text (bad byte at offset {exc.start} of a read block)",
+        path=str(path),
+        hint="save the file as UTF-8",
+    )
 
 
 class _Reading:
