@@ -18,9 +18,9 @@ from caseguard.audit.staging import ORDER, Stager
 from caseguard.bundle import ValidationReport, open_bundle
 from caseguard.bundle.fast import FastValidator
 from caseguard.errors import StoreError
+from caseguard.privacy.secrets import display_url, looks_like_conninfo
 from caseguard.standards.frames import COLUMNS
 from caseguard.store import BUNDLE_TABLES, Store
-from caseguard.store.engine import safe_url
 
 DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 Tick = Callable[[str, int], None]
@@ -30,16 +30,15 @@ BATCH = 50_000
 def is_database(source: str | Path) -> bool:
     """A database URL, or an existing SQLite file."""
     text = str(source)
-    if "://" in text:
+    if "://" in text or looks_like_conninfo(text):
         return True
     path = Path(text)
     return path.suffix.lower() in DB_SUFFIXES and path.is_file()
 
 
 def describe(source: str | Path) -> str:
-    """The source as shown in outputs: a URL without its password, or the path."""
-    text = str(source)
-    return safe_url(text) if "://" in text else text
+    """The source as shown in outputs: a URL with its secrets masked, or the path."""
+    return display_url(str(source))
 
 
 def stage_bundle(path: str | Path, stager: Stager, tick: Tick | None = None) -> ValidationReport:

@@ -24,6 +24,7 @@ from caseguard.cli import main
 from caseguard.cli.options import db_option
 from caseguard.errors import UsageError
 from caseguard.report import ReportResult, build_report
+from caseguard.store import resolve_url
 
 out = Console()
 err = Console(stderr=True)
@@ -106,8 +107,8 @@ def audit(
     target = source or db
     if not target:
         raise UsageError("give a bundle or a database to audit (or --db URL)")
-    if source is None and "://" not in target:
-        target = f"sqlite:///{target}"
+    if source is None:
+        target = resolve_url(target)
     with _progress() as advance:
         result = run_audit(
             target,

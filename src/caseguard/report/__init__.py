@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caseguard.errors import UsageError
+from caseguard.privacy.secrets import holds_mask
 from caseguard.report.audit_dir import Audit, read_audit
 from caseguard.report.context import ReportContext
 from caseguard.report.data import load_case_data
@@ -85,6 +86,12 @@ def build_report(
             "the audit does not say which bundle or store it ran on",
             path=str(audit_dir),
             hint="give the case data with --data BUNDLE_OR_DB",
+        )
+    if data_source is None and holds_mask(source):
+        raise UsageError(
+            "the audit recorded its store without the password (caseguard never writes it)",
+            path=str(audit_dir),
+            hint="give the store with --data URL, or keep the password in PGPASSWORD or ~/.pgpass",
         )
     data = load_case_data(source)
     out = Path(out_dir)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from caseguard.errors import UsageError
+from caseguard.privacy.secrets import looks_like_conninfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ def load_case_data(source: str | Path) -> CaseData:
 
 
 def _looks_like_store(text: str) -> bool:
-    if "://" in text:
+    if "://" in text or looks_like_conninfo(text):
         return True
     return Path(text).suffix.lower() in (".db", ".sqlite", ".sqlite3")
 
@@ -214,7 +215,7 @@ def _store_rows(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
     from caseguard.store import Store
     from caseguard.store.tables import BUNDLE_TABLES
 
-    if "://" not in url and not Path(url).exists():
+    if "://" not in url and not looks_like_conninfo(url) and not Path(url).exists():
         raise UsageError("the store was not found", path=url)
     with Store.open(url, migrate_now=False) as store, store.engine.connect() as conn:
         for name in _RECORDS:

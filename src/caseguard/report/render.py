@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from caseguard import __version__
+from caseguard.privacy.secrets import display_url, looks_like_conninfo
 from caseguard.report.audit_dir import GRADE_LABELS
 from caseguard.report.chronology import case_timeline, child_timeline, when_text
 from caseguard.report.context import ReportContext
@@ -79,7 +80,7 @@ class Renderer:
         about = (
             f"{n} cases audited against caseguard's investigation standards, version 1, "
             f"as at {when_text(self.ctx.now)} (UTC). Case records were read from "
-            f"{Path(self.ctx.data.source).name}."
+            f"{shown_source(self.ctx.data.source)}."
         )
         return self.env.get_template("report.html").render(
             **self.common,
@@ -159,6 +160,13 @@ class Renderer:
             stem = self.ctx.pseudo.file_stem(child_id)
             written.append(_write(folder / f"{stem}.html", html))
         return written
+
+
+def shown_source(source: str) -> str:
+    """The store as its display form (secrets masked), or a bundle by its file name."""
+    if "://" in source or looks_like_conninfo(source):
+        return display_url(source)
+    return Path(source).name
 
 
 def _lead(section: Section) -> str:

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from caseguard.bundle.layouts import Bundle
 from caseguard.bundle.validate import Outcome
 from caseguard.errors import StoreError
+from caseguard.privacy.secrets import display_url, hide_secrets
 from caseguard.store import migrate
-from caseguard.store.engine import create_engine, resolve_url, safe_url
+from caseguard.store.engine import create_engine, resolve_url
 from caseguard.store.load import LoadResult, load_bundle
 from caseguard.store.tables import BUNDLE_TABLES, metadata
 
@@ -32,20 +33,21 @@ class Store:
                 pass
             if migrate_now:
                 migrate.upgrade(engine)
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DBAPIError as exc:
             engine.dispose()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
-            raise StoreError(f"cannot open the store {safe_url(url)}: {reason}") from None
+            reason = hide_secrets(reason, [url])
+            raise StoreError(f"cannot open the store {display_url(url)}: {reason}") from None
         except sa.exc.SQLAlchemyError as exc:
             engine.dispose()
             raise StoreError(
-                f"cannot open the store {safe_url(url)} ({type(exc).__name__})"
+                f"cannot open the store {display_url(url)} ({type(exc).__name__})"
             ) from None
         return cls(engine)
 
     @property
     def url(self) -> str:
-        return safe_url(self.engine.url.render_as_string(hide_password=False))
+        return display_url(self.engine.url.render_as_string(hide_password=False))
 
     def load(self, bundle: Bundle, progress: Callable[[Outcome], None] | None = None) -> LoadResult:
         try:

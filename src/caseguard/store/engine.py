@@ -7,16 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from caseguard.errors import StoreError
+from caseguard.privacy.secrets import conninfo, display_url, looks_like_conninfo
 
 DEFAULT_DB = "caseguard.db"
 
 
 def resolve_url(db: str | None = None) -> str:
-    """None: $CASEGUARD_DB or caseguard.db; a path: SQLite; postgresql://: psycopg 3."""
+    """None: $CASEGUARD_DB or caseguard.db; a path: SQLite; postgresql:// or a libpq
+    ``key=value`` connection string: PostgreSQL through psycopg 3."""
     value = db or os.environ.get("CASEGUARD_DB") or DEFAULT_DB
+    if looks_like_conninfo(value):
+        return _from_conninfo(value)
     if "://" not in value:
         return f"sqlite:///{Path(value)}"
     if value.startswith(("postgresql://", "postgres://")):
@@ -24,19 +28,24 @@ def resolve_url(db: str | None = None) -> str:
     return value
 
 
-def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
+def _from_conninfo(text: str) -> str:
+    """A connection string as a URL whose query holds every parameter (psycopg gets them all)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<unparseable URL>"
+        params = conninfo(text)
+    except ValueError:
+        raise StoreError(
+            "cannot read the connection string (libpq refused it)",
+            hint="write key=value pairs, and quote a value that holds spaces: password='a b'",
+        ) from None
+    url = URL.create("postgresql+psycopg", query=params)
+    return url.render_as_string(hide_password=False)
 
 
 def create_engine(url: str) -> sa.Engine:
     try:
         parsed = make_url(url)
     except Exception:
-        raise StoreError(f"not a database URL: {safe_url(url)}") from None
+        raise StoreError(f"not a database URL: {display_url(url)}") from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -50,7 +59,7 @@ def create_engine(url: str) -> sa.Engine:
     try:
         engine = sa.create_engine(url, **kwargs)
     except Exception as exc:
-        raise StoreError(f"cannot use {safe_url(url)} ({type(exc).__name__})") from None
+        raise StoreError(f"cannot use {display_url(url)} ({type(exc).__name__})") from None
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -1,0 +1,1 @@
+"""Keeping names, secrets and hostile cells out of what caseguard writes."""
