@@ -87,7 +87,7 @@ def build_report(
             path=str(audit_dir),
             hint="give the case data with --data BUNDLE_OR_DB",
         )
-    if data_source is None and holds_mask(source):
+    if data_source is None and holds_mask(str(source)):
         raise UsageError(
             "the audit recorded its store without the password (caseguard never writes it)",
             path=str(audit_dir),
