@@ -23,7 +23,7 @@ from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
 from caseguard.cli.options import db_option
 from caseguard.errors import UsageError
-from caseguard.report import ReportResult, build_report
+from caseguard.report import ReportResult, build_report, load_key
 from caseguard.store import resolve_url
 
 out = Console()
@@ -84,7 +84,10 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
 @click.option(
     "--key-file",
     type=click.Path(path_type=Path),
-    help="Secret key for pseudonyms (default: $CASEGUARD_PSEUDONYM_KEY, or a new key).",
+    help=(
+        "Pseudonym key file, yours and writable only by you (default: "
+        "$CASEGUARD_PSEUDONYM_KEY, else pseudonym.key above the output folder)."
+    ),
 )
 @db_option
 def audit(
@@ -109,6 +112,8 @@ def audit(
         raise UsageError("give a bundle or a database to audit (or --db URL)")
     if source is None:
         target = resolve_url(target)
+    formats = [f.strip() for f in report_formats.split(",") if f.strip() and f.strip() != "none"]
+    key = load_key(key_file, out_dir) if formats else None  # before the audit, not after
     with _progress() as advance:
         result = run_audit(
             target,
@@ -120,10 +125,9 @@ def audit(
             workers=workers,
         )
     _print(result)
-    formats = [f.strip() for f in report_formats.split(",") if f.strip() and f.strip() != "none"]
-    if formats:
+    if key is not None:
         report = build_report(
-            result.out_dir, result.out_dir, formats=formats, data_source=target, key_file=key_file
+            result.out_dir, result.out_dir, formats=formats, data_source=target, key=key
         )
         print_report_paths(report)
     sys.exit(0)
@@ -139,6 +143,8 @@ def print_report_paths(report: ReportResult) -> None:
             f"Pseudonym key (keep it safe, reuse it next time): {_shown(report.key_generated)}",
             soft_wrap=True,
         )
+    else:
+        out.print(f"Pseudonym key: {report.key_origin}", soft_wrap=True, highlight=False)
 
 
 def _shown(path: Path) -> str:

@@ -18,7 +18,7 @@ from caseguard.cli import main
 from caseguard.cli.audit_cmds import print_report_paths
 from caseguard.cli.bundle_cmds import load_into
 from caseguard.cli.progress import count_progress, stage_progress
-from caseguard.report import build_report
+from caseguard.report import build_report, load_key
 from caseguard.synth import synthesise
 
 out = Console()
@@ -37,18 +37,19 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
     Everything goes into OUT: bundle/, caseguard.db and audit/ (report.html,
     report.pdf, cases.csv, findings.jsonl, summary.json, case and child pages).
     """
+    audit_dir = out_dir / "audit"
+    key = load_key(None, audit_dir)  # a key problem stops the demo before it starts
     bundle_dir = out_dir / "bundle"
     with count_progress("Generating synthetic cases", cases) as advance:
         synthesise(cases, seed, bundle_dir, "csv", progress=lambda t: advance(t == "cases"))
     out.print(f"Synthetic bundle: {bundle_dir}", soft_wrap=True)
     db_path = out_dir / "caseguard.db"
     load_into(bundle_dir, str(db_path))
-    audit_dir = out_dir / "audit"
     with stage_progress("Auditing") as tick:
         result = run_audit(str(db_path), audit_dir, progress=tick)
     with stage_progress("Writing the report") as tick:
         tick("report")
-        report = build_report(audit_dir, audit_dir, data_source=str(db_path))
+        report = build_report(audit_dir, audit_dir, data_source=str(db_path), key=key)
     _summary(result)
     print_report_paths(report)
 

@@ -38,7 +38,10 @@ def _split(value: str) -> list[str]:
     "--key-file",
     type=click.Path(path_type=Path),
     default=None,
-    help="Pseudonym key file (default: $CASEGUARD_PSEUDONYM_KEY, else a new key).",
+    help=(
+        "Pseudonym key file, yours and writable only by you (default: "
+        "$CASEGUARD_PSEUDONYM_KEY, else pseudonym.key above the output folder)."
+    ),
 )
 @click.option(
     "--compare-with",
@@ -76,6 +79,8 @@ def report(
             f"a new pseudonym key was written to {result.key_generated}: keep it safe "
             "and pass it with --key-file next time for the same pseudonyms"
         )
+    else:
+        click.echo(f"pseudonym key: {result.key_origin}")
     if identify:
         click.echo("IDENTIFIABLE: the report contains names")
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caseguard.errors import UsageError
+from caseguard.privacy.keys import KeySource, load_key
 from caseguard.privacy.secrets import holds_mask
 from caseguard.report.audit_dir import Audit, read_audit
 from caseguard.report.context import ReportContext
 from caseguard.report.data import load_case_data
-from caseguard.report.pseudonyms import KeySource, Pseudonymiser, key_fingerprint, load_key
+from caseguard.report.pseudonyms import Pseudonymiser, key_fingerprint
 
-__all__ = ["FORMATS", "ReportResult", "build_report", "read_audit"]
+__all__ = ["FORMATS", "KeySource", "ReportResult", "build_report", "load_key", "read_audit"]
 
 FORMATS = ("html", "pdf")
 
@@ -67,7 +68,7 @@ def build_report(
     formats: Sequence[str] = FORMATS,
     data_source: str | Path | None = None,
     identify: bool = False,
-    key: bytes | None = None,
+    key: bytes | KeySource | None = None,
     key_file: str | Path | None = None,
     compare_with: str | Path | None = None,
 ) -> ReportResult:
@@ -76,9 +77,15 @@ def build_report(
     ``data_source`` is the bundle or store the audit ran on; when not given, the
     ``source`` the audit recorded in ``summary.json`` is used. ``key`` (or
     ``key_file``, or ``$CASEGUARD_PSEUDONYM_KEY``) keys the pseudonyms; with none,
-    a new key is written beside the output folder and reused next time.
+    the key beside the output folder is used, or made there (``privacy.keys`` says
+    when that is refused). The key is settled before anything is read or written.
     """
     chosen = _check_formats(formats)
+    out = Path(out_dir)
+    if isinstance(key, KeySource):
+        key_source = key
+    else:
+        key_source = KeySource(key, "given by the caller") if key else load_key(key_file, out)
     audit = read_audit(audit_dir)
     source = data_source or audit.source
     if source is None:
@@ -94,9 +101,7 @@ def build_report(
             hint="give the store with --data URL, or keep the password in PGPASSWORD or ~/.pgpass",
         )
     data = load_case_data(source)
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    key_source = KeySource(key, "given by the caller") if key else load_key(key_file, out)
     earlier: Audit | None = read_audit(compare_with) if compare_with else None
     now = audit.as_of or data.latest_moment()
     if now is None:

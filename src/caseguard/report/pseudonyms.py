@@ -12,55 +12,11 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
-import secrets
-from dataclasses import dataclass
-from pathlib import Path
 
-from caseguard.errors import UsageError
-
-KEY_ENV = "CASEGUARD_PSEUDONYM_KEY"
-KEY_FILE_NAME = "pseudonym.key"
 # Crockford-like alphabet without easily confused letters (no 0/O, 1/I/L, U).
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 _LENGTH = 6
-
-
-@dataclass(frozen=True, slots=True)
-class KeySource:
-    """The key, and where it came from (shown to the user, never the key itself)."""
-
-    key: bytes
-    origin: str
-    generated: Path | None = None
-
-
-def load_key(key_file: str | Path | None, out_dir: Path) -> KeySource:
-    """The pseudonym key: ``--key-file``, else ``$CASEGUARD_PSEUDONYM_KEY``, else a new one.
-
-    A new key is written to ``pseudonym.key`` in the folder *above* the report
-    output (so it is not shared with the report) and reused on the next run.
-    """
-    if key_file is not None:
-        path = Path(key_file)
-        try:
-            text = path.read_text(encoding="utf-8").strip()
-        except OSError:
-            raise UsageError("cannot read the key file", path=str(path)) from None
-        if not text:
-            raise UsageError("the key file is empty", path=str(path))
-        return KeySource(text.encode("utf-8"), f"key file {path}")
-    env = os.environ.get(KEY_ENV, "").strip()
-    if env:
-        return KeySource(env.encode("utf-8"), f"${KEY_ENV}")
-    path = out_dir.resolve().parent / KEY_FILE_NAME
-    if path.exists():
-        return KeySource(path.read_text(encoding="utf-8").strip().encode("utf-8"), f"{path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    return KeySource(path.read_text(encoding="utf-8").strip().encode(), f"{path}", generated=path)
 
 
 def _code(key: bytes, kind: str, ident: str) -> str:
