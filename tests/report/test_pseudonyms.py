@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
-
-from caseguard.errors import UsageError
 from caseguard.report.pseudonyms import (
-    KEY_ENV,
     Pseudonymiser,
     age_band,
     age_on,
-    load_key,
     scrubber_for,
 )
 
@@ -42,19 +36,3 @@ def test_age_bands() -> None:
     assert age_on(born, dt.datetime(2024, 6, 15)) == 14
     assert age_band(13) == "13–15"
     assert age_band(None) == "age not known"
-
-
-def test_key_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(KEY_ENV, raising=False)
-    out = tmp_path / "report"
-    made = load_key(None, out)
-    assert made.generated == tmp_path / "pseudonym.key"
-    again = load_key(None, out)
-    assert again.key == made.key and again.generated is None
-    monkeypatch.setenv(KEY_ENV, "from-env")
-    assert load_key(None, out).key == b"from-env"
-    keyfile = tmp_path / "k.txt"
-    keyfile.write_text("from-file\n")
-    assert load_key(keyfile, out).key == b"from-file"
-    with pytest.raises(UsageError):
-        load_key(tmp_path / "missing.txt", out)

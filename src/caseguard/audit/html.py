@@ -12,6 +12,8 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from caseguard.privacy.spreadsheet import unguard
+
 LISTED = 500
 
 TEMPLATE = """<!doctype html>
@@ -68,7 +70,7 @@ def write_html(out_dir: Path, summary: dict[str, Any]) -> Path:
             if row["grade"] == "inadequate":
                 total += 1
                 if len(inadequate) < LISTED:
-                    inadequate.append(row)
+                    inadequate.append({k: unguard(v) for k, v in row.items()})
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     page = env.from_string(TEMPLATE).render(
         s=summary,

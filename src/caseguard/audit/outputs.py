@@ -1,5 +1,8 @@
 """The audit's output files: ``cases.csv``, ``findings.jsonl`` and ``summary.json``.
 
+``cases.csv`` is opened in spreadsheets, so its text cells are guarded against formula
+injection (``privacy.spreadsheet``); readers of the file take the guard off again.
+
 Chunks are appended as they are audited; ``Tally`` keeps the small running counts
 that ``summary.json`` needs, so no output is ever held whole in memory.
 """
@@ -15,6 +18,7 @@ from typing import IO, Any
 import polars as pl
 
 from caseguard.audit.stats import wilson_interval
+from caseguard.privacy.spreadsheet import guard_frame
 from caseguard.standards.engine import CASE_COLUMNS, ChunkResult
 from caseguard.standards.records import Grade, Status
 
@@ -46,7 +50,8 @@ class Writers:
         return cls(folder, cases=f"cases-{number:05d}.csv", header=False)
 
     def write(self, chunk: ChunkResult) -> None:
-        chunk.cases.select(CASE_COLUMNS).write_csv(self._cases, include_header=self._header)
+        cases = guard_frame(chunk.cases.select(CASE_COLUMNS))
+        cases.write_csv(self._cases, include_header=self._header)
         self._header = False
         if chunk.findings.height:
             chunk.findings.write_ndjson(self._findings)

@@ -15,7 +15,7 @@ import sys
 
 import polars as pl
 
-from caseguard.bundle.schema import Column, Kind, Table
+from caseguard.bundle.schema import ID_MAX_CHARS, Column, Kind, Table
 
 PY_SPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 TS = pl.Datetime("us")
@@ -34,7 +34,8 @@ def _years_between(day: pl.Expr, low: int, high: int) -> pl.Expr:
 
 
 def _id(raw: pl.Expr, stripped: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    return stripped, ~stripped.str.contains("\x00", literal=True)
+    ok = ~stripped.str.contains("\x00", literal=True) & (stripped.str.len_chars() <= ID_MAX_CHARS)
+    return stripped, ok
 
 
 def _text(raw: pl.Expr, stripped: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+ID_MAX_CHARS = 200  # the longest identifier accepted (and the store's column width)
+
 
 class Kind(StrEnum):
     """How a column's value is read."""

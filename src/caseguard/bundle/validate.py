@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from caseguard.bundle.checks import ROW_CHECKS
 from caseguard.bundle.idindex import IdIndex
 from caseguard.bundle.layouts import Bundle, JsonlTable, RawRow, TableSource
-from caseguard.bundle.schema import TABLE_BY_NAME, TABLES, Column, Table
+from caseguard.bundle.schema import ID_MAX_CHARS, TABLE_BY_NAME, TABLES, Column, Table
 from caseguard.bundle.values import ValueProblem, excerpt, is_empty, reader_for
 from caseguard.errors import BundleError
 
@@ -319,7 +319,16 @@ def validate_bundle(
 
 
 def require_tables(bundle: Bundle, report: ValidationReport) -> None:
-    """Raises when a required table is missing; an absent optional table counts as empty."""
+    """Raises when a required table is missing, or a table's name is longer than the store
+    keeps (``ID_MAX_CHARS``); an absent optional table counts as empty."""
+    for name in bundle.tables:
+        if len(name) > ID_MAX_CHARS:
+            raise BundleError(
+                f"a table name is {len(name):,} characters long ('{excerpt(name)}'); "
+                f"the most is {ID_MAX_CHARS}",
+                path=bundle.path,
+                hint="rename the file or sheet",
+            )
     for spec in TABLES:
         if spec.name not in bundle.tables:
             if spec.required:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from caseguard.bundle.schema import Column, Kind
+from caseguard.bundle.schema import ID_MAX_CHARS, Column, Kind
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
@@ -57,6 +57,10 @@ def read_id(value: Cell) -> str:
     text = str(value).strip()
     if "\x00" in text:
         raise ValueProblem(NUL_REASON)
+    if len(text) > ID_MAX_CHARS:
+        raise ValueProblem(
+            f"an identifier may be at most {ID_MAX_CHARS} characters; this one has {len(text):,}"
+        )
     return text
 
 

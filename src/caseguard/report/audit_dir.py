@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from caseguard.errors import UsageError
+from caseguard.privacy.spreadsheet import unguard
 
 GRADES = ("good", "requires_improvement", "inadequate")
 GRADE_LABELS = {
@@ -117,7 +118,10 @@ def _int(value: str | None) -> int:
 def _read_cases(path: Path) -> list[CaseRow]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = [
+                {k: unguard(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(handle)
+            ]
     except (OSError, UnicodeDecodeError, csv.Error):
         raise UsageError("cannot read cases.csv", path=str(path)) from None
     if rows and not {"case_id", "grade"} <= set(rows[0]):

@@ -17,6 +17,7 @@ from caseguard.report.audit_dir import GRADE_LABELS
 from caseguard.report.chronology import case_timeline, child_timeline, when_text
 from caseguard.report.context import ReportContext
 from caseguard.report.data import Case
+from caseguard.report.pages import PageNames
 from caseguard.report.pseudonyms import age_band
 from caseguard.report.sections import (
     Section,
@@ -41,7 +42,7 @@ BUILDERS: tuple[Callable[[ReportContext], Section | None], ...] = (
 )
 
 
-def environment() -> Environment:
+def environment(pages: PageNames | None = None) -> Environment:
     env = Environment(
         loader=PackageLoader("caseguard.report", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -50,6 +51,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["when"] = when_text
+    env.globals["case_page"] = (pages or PageNames()).case
     return env
 
 
@@ -63,7 +65,8 @@ class Renderer:
     def __init__(self, ctx: ReportContext, out_dir: Path, privacy: str) -> None:
         self.ctx = ctx
         self.out = out_dir
-        self.env = environment()
+        self.pages = PageNames(ctx.data.cases)
+        self.env = environment(self.pages)
         self.privacy = privacy
         self.common: dict[str, Any] = {
             "css": _css(),
@@ -120,7 +123,7 @@ class Renderer:
                 show_case=False,
                 case_prefix="",
             )
-            written.append(_write(folder / f"{_safe(case.case_id)}.html", html))
+            written.append(_write(folder / self.pages.case(case.case_id), html))
         return written
 
     def _child_values(self, case: Case) -> dict[str, Any]:
@@ -177,10 +180,6 @@ def _lead(section: Section) -> str:
         f"95% CI {bad['ci']}); {rows['requires_improvement']['count']} required improvement "
         f"and {rows['good']['count']} were good."
     )
-
-
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
 
 
 def _write(path: Path, text: str) -> Path:

@@ -9,6 +9,7 @@ The same seed always draws the same cases.
 from __future__ import annotations
 
 import csv
+import io
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from caseguard.errors import UsageError
+from caseguard.privacy.spreadsheet import guard
 from caseguard.report.data import Case, CaseData
 
 STRATA_FIELDS = ("category", "area", "team", "status")
@@ -80,15 +82,18 @@ def draw_sample(
 
 
 def write_sample(drawn: list[Drawn], path: Path | None) -> str:
-    """The sample as CSV text (also written to ``path`` when given)."""
+    """The sample as CSV text (also written to ``path`` when given).
+
+    Cells a spreadsheet could run as a formula are guarded (``privacy.spreadsheet``).
+    """
     rows = [["case_id", "stratum", "stratum_size", "stratum_sample"]]
-    rows += [[d.case_id, d.stratum, str(d.stratum_size), str(d.stratum_sample)] for d in drawn]
-    text = "".join(",".join(_quote(v) for v in row) + "\n" for row in rows)
+    rows += [
+        [guard(d.case_id), guard(d.stratum), str(d.stratum_size), str(d.stratum_sample)]
+        for d in drawn
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    text = buffer.getvalue()
     if path is not None:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(rows)
+        path.write_text(text, encoding="utf-8", newline="")
     return text
-
-
-def _quote(value: str) -> str:
-    return f'"{value}"' if any(ch in value for ch in ',"\n') else value

@@ -13,12 +13,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from caseguard.bundle.schema import TABLES, Column, Kind
+from caseguard.bundle.schema import ID_MAX_CHARS, TABLES, Column, Kind
 
 metadata = sa.MetaData()
 
 _TYPES: dict[Kind, Any] = {
-    Kind.ID: sa.String(200),
+    Kind.ID: sa.String(ID_MAX_CHARS),
     Kind.TEXT: sa.Text(),
     Kind.TIMESTAMP: sa.DateTime(),
     Kind.DATE: sa.Date(),
@@ -61,7 +61,7 @@ rejected_rows = sa.Table(
     metadata,
     sa.Column("rejected_id", sa.Integer(), primary_key=True, autoincrement=True),
     sa.Column("load_id", sa.Integer(), nullable=False, index=True),
-    sa.Column("table_name", sa.String(200), nullable=False),
+    sa.Column("table_name", sa.String(ID_MAX_CHARS), nullable=False),
     sa.Column("row_number", sa.Integer(), nullable=False),
     sa.Column("cells", sa.Text(), nullable=False),
     sa.Column("problems", sa.Text(), nullable=False),
@@ -70,7 +70,7 @@ rejected_rows = sa.Table(
 extra_rows = sa.Table(
     "extra_rows",
     metadata,
-    sa.Column("table_name", sa.String(200), primary_key=True),
+    sa.Column("table_name", sa.String(ID_MAX_CHARS), primary_key=True),
     sa.Column("row_number", sa.Integer(), primary_key=True),
     sa.Column("cells", sa.Text(), nullable=False),
     sa.Column("row_hash", sa.String(32), nullable=False),
