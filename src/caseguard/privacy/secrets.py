@@ -72,7 +72,8 @@ def display_url(text: str) -> str:
             params = conninfo(text)
         except ValueError:
             return UNREADABLE
-        return make_conninfo(**{k: MASK if is_secret(k) else v for k, v in params.items()})
+        shown = {k: MASK if is_secret(k) else params[k] for k in sorted(params)}
+        return make_conninfo(**shown)
     if "://" not in text:
         return text
     try:
