@@ -92,7 +92,7 @@ def write_sample(drawn: list[Drawn], path: Path | None) -> str:
         for d in drawn
     ]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer).writerows(rows)  # RFC 4180 line ends, so a lone CR in a cell is quoted
     text = buffer.getvalue()
     if path is not None:
         path.write_text(text, encoding="utf-8", newline="")
