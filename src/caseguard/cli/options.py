@@ -18,7 +18,10 @@ def db_option(func: F) -> F:
         envvar="CASEGUARD_DB",
         default=None,
         metavar="URL",
-        help="Store: a SQLite file or postgresql:// URL (default: $CASEGUARD_DB or caseguard.db).",
+        help=(
+            "Store: a SQLite file, a postgresql:// URL or a libpq connection string "
+            "(default: $CASEGUARD_DB or caseguard.db)."
+        ),
     )(func)
 
 
