@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import urllib.parse
 from pathlib import Path
@@ -173,3 +174,25 @@ def test_postgres_table_name_longer_than_the_store_keeps(tmp_path: Path, pg_url:
     assert code == 2, printed
     assert "a table name is 240 characters long" in printed and "the most is 200" in printed
     assert "DataError" not in printed
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("cases", "case_id"), ("notes", "text"), ("cases", "team")],
+)
+def test_lone_surrogate_in_json_is_a_row_problem(tmp_path: Path, table: str, column: str) -> None:
+    """A JSON escape such as \\ud800 is no character: a row problem, never a traceback."""
+    bundle = tmp_path / "b"
+    bundle.mkdir()
+    for name, text in MINIMAL.items():
+        rows = [{k: v for k, v in r.items() if v} for r in csv.DictReader(io.StringIO(text))]
+        if name == table:
+            rows[0][column] = "X\ud800Y"
+        lines = [json.dumps(r) for r in rows]
+        (bundle / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, printed = run("validate", str(bundle))
+    assert code == 1, printed
+    assert f"{table} row 1, {column}: contains a lone surrogate" in printed, printed
+    assert_same(bundle)
+    code, printed = run("audit", str(bundle), "--out", str(tmp_path / "a"), "--report", "html")
+    assert code == 0 and "Traceback" not in printed, printed

@@ -45,6 +45,21 @@ def is_empty(value: Cell) -> bool:
 
 
 NUL_REASON = "contains a NUL character (byte 0), which cannot be stored: remove it"
+SURROGATE_REASON = (
+    "contains a lone surrogate (a JSON escape such as \\ud800 that is no character), "
+    "which cannot be stored: remove it"
+)
+
+
+def _storable(text: str) -> None:
+    """Raises for text no database or output file can hold (NUL, lone surrogates)."""
+    if "\x00" in text:
+        raise ValueProblem(NUL_REASON)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueProblem(SURROGATE_REASON) from None
 
 
 def read_id(value: Cell) -> str:
@@ -55,8 +70,7 @@ def read_id(value: Cell) -> str:
             raise ValueProblem(f"identifier {value!r} is not a whole number or text")
         return str(int(value))
     text = str(value).strip()
-    if "\x00" in text:
-        raise ValueProblem(NUL_REASON)
+    _storable(text)
     if len(text) > ID_MAX_CHARS:
         raise ValueProblem(
             f"an identifier may be at most {ID_MAX_CHARS} characters; this one has {len(text):,}"
@@ -66,8 +80,7 @@ def read_id(value: Cell) -> str:
 
 def read_text(value: Cell) -> str:
     text = value if isinstance(value, str) else str(value)
-    if "\x00" in text:
-        raise ValueProblem(NUL_REASON)
+    _storable(text)
     return text
 
 
