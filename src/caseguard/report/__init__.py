@@ -78,14 +78,10 @@ def build_report(
     ``source`` the audit recorded in ``summary.json`` is used. ``key`` (or
     ``key_file``, or ``$CASEGUARD_PSEUDONYM_KEY``) keys the pseudonyms; with none,
     the key beside the output folder is used, or made there (``privacy.keys`` says
-    when that is refused). The key is settled before anything is read or written.
+    when that is refused). The key is settled before the case data is read or anything is written.
     """
     chosen = _check_formats(formats)
     out = Path(out_dir)
-    if isinstance(key, KeySource):
-        key_source = key
-    else:
-        key_source = KeySource(key, "given by the caller") if key else load_key(key_file, out)
     audit = read_audit(audit_dir)
     source = data_source or audit.source
     if source is None:
@@ -100,6 +96,7 @@ def build_report(
             path=str(audit_dir),
             hint="give the store with --data URL, or keep the password in PGPASSWORD or ~/.pgpass",
         )
+    key_source = _key_source(key, key_file, out)
     data = load_case_data(source)
     out.mkdir(parents=True, exist_ok=True)
     earlier: Audit | None = read_audit(compare_with) if compare_with else None
@@ -110,6 +107,12 @@ def build_report(
         audit, data, Pseudonymiser(key_source.key, identify=identify), now, compare_with=earlier
     )
     return _write_all(ctx, out, chosen, key_source)
+
+
+def _key_source(key: bytes | KeySource | None, key_file: str | Path | None, out: Path) -> KeySource:
+    if isinstance(key, KeySource):
+        return key
+    return KeySource(key, "given by the caller") if key else load_key(key_file, out)
 
 
 def _write_all(
