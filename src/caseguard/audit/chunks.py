@@ -22,9 +22,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from caseguard.audit.names import scrub_frames
 from caseguard.audit.outputs import Tally, Writers
 from caseguard.audit.staging import Staged
 from caseguard.errors import AuditError
+from caseguard.privacy.names import NameIndex
 from caseguard.standards.engine import ChunkResult, evaluate, select_rules
 from caseguard.standards.frames import Frames
 from caseguard.standards.rubric import Rubric
@@ -52,6 +54,8 @@ class ChunkJob:
     rubric: Rubric
     language: bool
     screen: Screen | None = None  # None with ``language``: the shipped screen
+    names: NameIndex | None = None  # None: names are kept (``identify``)
+    label: Callable[[str], str] | None = None  # a child id's pseudonym
 
     def audit(self, number: int, screen: Screen | None) -> ChunkResult:
         frames = Frames.build(
@@ -62,6 +66,8 @@ class ChunkJob:
         )
         if screen is not None:
             screen_frames(frames, screen)
+        if self.names is not None and self.label is not None:
+            scrub_frames(frames, self.names, self.label)
         return evaluate(frames, self.rubric, select_rules(language=self.language))
 
     def the_screen(self) -> Screen | None:

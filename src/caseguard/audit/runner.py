@@ -23,11 +23,13 @@ import polars as pl
 
 from caseguard.audit.chunks import ChunkJob, audit_chunks, default_workers
 from caseguard.audit.html import write_html
+from caseguard.audit.names import bundle_names, unlabelled
 from caseguard.audit.outputs import write_summary
 from caseguard.audit.sources import describe, is_database, stage_bundle, stage_database
 from caseguard.audit.staging import Stager
 from caseguard.bundle import ValidationReport
 from caseguard.errors import UsageError
+from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.standards.records import Finding
 from caseguard.standards.rubric import Rubric, load_rubric
 from caseguard.standards.screening import Screen
@@ -106,6 +108,8 @@ def run_audit(
     screen: Screen | None = None,
     chunk_children: int = 20_000,
     workers: int | None = None,
+    key: bytes | None = None,
+    identify: bool = False,
 ) -> AuditResult:
     """Audit a bundle (folder, .xlsx, .zip) or a store (URL or SQLite file) into ``out_dir``.
 
@@ -117,6 +121,10 @@ def run_audit(
     chunks side by side (default: one per CPU; 1 audits in this process). Workers are
     started with ``spawn``, so a script that calls this needs Python's usual
     ``if __name__ == "__main__":`` guard.
+
+    Every child's name is taken out of the text the outputs quote (action details, the
+    screen's matches), replaced by the child's pseudonym made with ``key`` (the report's
+    pseudonym key; without one, by ``[name]``), unless ``identify``.
     """
     started = time.perf_counter()
     the_rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
@@ -133,7 +141,9 @@ def run_audit(
         staged = stager.finish()
         staged_at = time.perf_counter()
         now = moment or staged.latest or dt.datetime(1970, 1, 1)
-        job = ChunkJob(staged, now, the_rubric, language, screen)
+        label = None if identify else (Pseudonymiser(key).child if key else unlabelled)
+        names = bundle_names(staged, label) if label is not None else None
+        job = ChunkJob(staged, now, the_rubric, language, screen, names, label)
         tally = audit_chunks(job, out, progress, default_workers() if workers is None else workers)
     audited_at = time.perf_counter()
     summary = tally.summary(

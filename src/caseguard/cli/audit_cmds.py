@@ -89,6 +89,11 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
         "$CASEGUARD_PSEUDONYM_KEY, else pseudonym.key above the output folder)."
     ),
 )
+@click.option(
+    "--identify",
+    is_flag=True,
+    help="Keep names in the outputs' text and show them in the report (marked IDENTIFIABLE).",
+)
 @db_option
 def audit(
     source: str | None,
@@ -99,6 +104,7 @@ def audit(
     workers: int | None,
     report_formats: str,
     key_file: Path | None,
+    identify: bool,
     db: str | None,
 ) -> None:
     """Audit every case in a bundle or the store against the investigation standards.
@@ -123,13 +129,22 @@ def audit(
             progress=advance,
             language=not no_language,
             workers=workers,
+            key=key.key if key is not None else None,
+            identify=identify,
         )
     _print(result)
     if key is not None:
         report = build_report(
-            result.out_dir, result.out_dir, formats=formats, data_source=target, key=key
+            result.out_dir,
+            result.out_dir,
+            formats=formats,
+            data_source=target,
+            key=key,
+            identify=identify,
         )
         print_report_paths(report)
+    if identify:
+        out.print("IDENTIFIABLE: the outputs contain names")
     sys.exit(0)
 
 

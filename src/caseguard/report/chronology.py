@@ -54,12 +54,14 @@ def when_text(moment: dt.datetime) -> str:
 
 
 def _case_events(ctx: ReportContext, case: Case) -> list[Event]:
+    scrub = ctx.scrubber(case.child_id)
+    offence = scrub(case.offence) if case.offence else "offence not recorded"
     events = [
         Event(
             case.reported_at,
             "report",
             case.case_id,
-            f"Reported: {case.category.upper()} — {case.offence or 'offence not recorded'}",
+            f"Reported: {case.category.upper()} — {offence}",
         )
     ]
     for a in ctx.data.actions.get(case.case_id, ()):
@@ -67,11 +69,10 @@ def _case_events(ctx: ReportContext, case: Case) -> list[Event]:
         title = a.kind.replace("_", " ") + ("" if outcome == "done" else f" ({outcome})")
         if a.person_id:
             title += f" — {ctx.pseudo.adult(a.person_id)}"
-        body = escape(ctx.scrubber(case.child_id)(a.detail)) if a.detail else Markup()
+        body = escape(scrub(a.detail)) if a.detail else Markup()
         events.append(
             Event(a.at, "action", case.case_id, title, Markup(body), record_id=a.action_id)
         )
-    scrub = ctx.scrubber(case.child_id)
     for n in ctx.data.notes.get(case.case_id, ()):
         marks = ctx.marks(case, n.note_id, n.text, n.written_at)
         supervisor = " by a supervisor" if ctx.data.is_supervisor(n.author_id) else ""

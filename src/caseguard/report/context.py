@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from caseguard.privacy.names import NameIndex, own_names, scrub
 from caseguard.report.audit_dir import Audit, CaseRow, Finding
 from caseguard.report.data import Case, CaseData, Child
 from caseguard.report.language import Mark, screen_text
-from caseguard.report.pseudonyms import NameScrubber, Pseudonymiser, age_on, scrubber_for
+from caseguard.report.pseudonyms import Pseudonymiser, age_on
 
 
 @dataclass
@@ -48,14 +50,21 @@ class ReportContext:
         ordered = sorted(ids, key=len, reverse=True)
         return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
 
+    @cached_property
+    def names(self) -> NameIndex:
+        """Every child's name parts, each to the child's pseudonym (or ``[name]`` if shared)."""
+        return NameIndex.build(
+            (self.pseudo.child(c.child_id), c.display_name) for c in self.data.children.values()
+        )
+
     def clean(self, text: str, child_id: str | None = None) -> str:
-        """A finding's message with person and child ids (and the child's names) hidden."""
+        """A finding's message with person and child ids and everyone's names hidden."""
         if self.pseudo.identify:
             return text
         pattern = self._id_pattern
         if pattern is not None:
             text = pattern.sub(lambda m: self._ids[m.group(0)], text)
-        return self.scrubber(child_id)(text) if child_id else text
+        return self.scrubber(child_id)(text)
 
     def findings_on(self, subject_type: str, subject_id: str) -> list[Finding]:
         return self.case_findings.get(f"{subject_type}:{subject_id}", [])
@@ -71,11 +80,14 @@ class ReportContext:
         child = self.data.children.get(child_id)
         return child.display_name if (self.pseudo.identify and child) else None
 
-    def scrubber(self, child_id: str) -> NameScrubber:
+    def scrubber(self, child_id: str | None) -> Callable[[str], str]:
+        """Takes every name in the bundle out of a text about ``child_id``'s case."""
         if self.pseudo.identify:
-            return NameScrubber({})
-        child = self.data.children.get(child_id)
-        return scrubber_for(child.display_name if child else None, self.child_label(child_id))
+            return str
+        child = self.data.children.get(child_id) if child_id else None
+        own = own_names(child.display_name, self.child_label(child.child_id)) if child else {}
+        names = self.names
+        return lambda text: scrub(text, names, own)
 
     def age_at(self, child_id: str, when: dt.datetime) -> int | None:
         child = self.data.children.get(child_id)

@@ -1,4 +1,4 @@
-"""Stable pseudonyms for children and adults, and names taken out of note text.
+"""Stable pseudonyms for children and adults (names in text: ``caseguard.privacy.names``).
 
 A pseudonym is ``Child-`` or ``Adult-`` followed by six characters of an
 HMAC-SHA256 of the record's id, keyed by a secret the user holds. The same key
@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import re
 
 # Crockford-like alphabet without easily confused letters (no 0/O, 1/I/L, U).
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,41 +51,6 @@ class Pseudonymiser:
         """
         page = _code(self._key, "child-page", child_id, _PAGE_LENGTH)
         return f"Child-{_code(self._key, 'child', child_id)}-{page}"
-
-
-def name_parts(display_name: str | None) -> list[str]:
-    """The words of a display name worth hiding (two letters or more)."""
-    if not display_name:
-        return []
-    words = re.findall(r"[^\W\d_][\w'’-]*", display_name)
-    return [w for w in words if len(w) >= 2]
-
-
-class NameScrubber:
-    """Replaces a child's names (first, last, or full) in note text with a label."""
-
-    def __init__(self, names: dict[str, str]) -> None:
-        """``names`` maps each word or phrase to its replacement."""
-        self._names = names
-        ordered = sorted(names, key=len, reverse=True)
-        self._pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(n) for n in ordered) + r")\b", re.IGNORECASE)
-            if ordered
-            else None
-        )
-        self._lookup = {n.casefold(): v for n, v in names.items()}
-
-    def __call__(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda m: self._lookup[m.group(0).casefold()], text)
-
-
-def scrubber_for(display_name: str | None, label: str) -> NameScrubber:
-    names = {part: label for part in name_parts(display_name)}
-    if display_name and display_name.strip():
-        names[display_name.strip()] = label
-    return NameScrubber(names)
 
 
 def age_on(born: dt.date | None, when: dt.datetime | dt.date) -> int | None:

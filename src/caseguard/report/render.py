@@ -116,6 +116,7 @@ class Renderer:
                 title=f"Case {case.case_id}",
                 home="../report.html",
                 case=case,
+                offence=self.ctx.scrubber(case.child_id)(case.offence or ""),
                 row=row,
                 failed=failed,
                 grade_label=GRADE_LABELS.get(row.grade, row.grade),

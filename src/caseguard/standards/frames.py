@@ -18,7 +18,7 @@ TS = pl.Datetime("us")
 
 # The columns the audit reads from each bundle table, typed.
 COLUMNS: dict[str, dict[str, pl.DataType]] = {
-    "children": {"child_id": pl.String(), "date_of_birth": pl.Date()},
+    "children": {"child_id": pl.String(), "date_of_birth": pl.Date(), "display_name": pl.String()},
     "staff": {"staff_id": pl.String(), "role": pl.String()},
     "cases": {
         "case_id": pl.String(),
@@ -74,6 +74,7 @@ LANG_FINDINGS = {
     "entry_id": pl.String(),
     "match": pl.String(),
     "start": pl.Int64(),
+    "shown": pl.String(),  # the match as outputs show it: names taken out (audit.names)
 }
 LANG_REVIEWS = {
     "note_id": pl.String(),

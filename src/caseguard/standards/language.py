@@ -45,7 +45,10 @@ def language(f: Frames, p: RuleParams) -> pl.DataFrame:
         .group_by("case_id", maintain_order=True)
         .agg(
             notes=pl.col("note_id").unique(maintain_order=True),
-            words=pl.col("match").str.to_lowercase().unique(maintain_order=True),
+            words=pl.when(pl.col("shown") == pl.col("match"))
+            .then(pl.col("match").str.to_lowercase())
+            .otherwise(pl.col("shown"))
+            .unique(maintain_order=True),
         )
     )
     found = pl.col("notes").is_not_null()
@@ -129,7 +132,7 @@ def language_challenged(f: Frames, p: RuleParams) -> pl.DataFrame:
         findings=pl.len(),
         missed=pl.col("missed").sum(),
         challenged=pl.col("challenged").sum(),
-        first_match=pl.col("match").first(),
+        first_match=pl.col("shown").first(),
         first_note=pl.col("note_id").first(),
         first_at=pl.col("written_at").first(),
         ids=pl.concat_list("note_id", "review_id")

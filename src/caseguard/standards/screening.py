@@ -152,8 +152,10 @@ def screen_frames(f: Frames, screen: Screen, progress: Callable[[int], None] | N
         rows.extend((n, entry_id, match, start) for entry_id, match, start in out.findings)
     found = pl.DataFrame(rows, schema=_FOUND, orient="row")
     numbered = notes.with_row_index("__n").with_columns(pl.col("__n").cast(pl.Int64))
-    f.lang_findings = found.join(numbered, on="__n", how="left", maintain_order="left").select(
-        list(LANG_FINDINGS)
+    f.lang_findings = (
+        found.join(numbered, on="__n", how="left", maintain_order="left")
+        .with_columns(shown=pl.col("match"))
+        .select(list(LANG_FINDINGS))
     )
     screened = pl.DataFrame(
         {

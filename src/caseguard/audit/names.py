@@ -1,0 +1,89 @@
+"""Names out of the free text an audit writes: action details and the screen's matches.
+
+A finding's message quotes free text in two places: the rationale of a declined or
+not-required action (its ``detail``) and the words the language screen matched. Both
+pass through ``caseguard.privacy.names.scrub`` before any rule reads them, with the
+names of every child in the bundle (``NameIndex``, built once after staging and sent
+to each worker) and the case's own child's names, so a rule can never quote a name.
+The rules test ``detail`` only for being empty, which scrubbing never changes; the
+screen's ``match`` stays as found (supervisors' challenges are compared with it) and
+the scrubbed form goes to ``shown``.
+
+Each distinct text is scrubbed once per child: a chunk's details and matches are few
+beside its notes, and the index answers a word in one look-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from caseguard.audit.staging import Staged
+from caseguard.privacy.names import SHARED, NameIndex, own_names, scrub
+from caseguard.standards.frames import Frames
+
+Label = Callable[[str], str]  # a child id's pseudonym
+
+
+def unlabelled(child_id: str) -> str:
+    """The label of every name when the audit has no pseudonym key."""
+    return SHARED
+
+
+def bundle_names(staged: Staged, label: Label) -> NameIndex:
+    """Every staged child's name parts, each to the child's pseudonym (``[name]`` if shared)."""
+    named = (
+        staged.scan("children")
+        .filter(pl.col("display_name").str.strip_chars().str.len_chars() > 0)
+        .group_by("display_name")
+        .agg(child_id=pl.col("child_id").min(), children=pl.col("child_id").n_unique())
+        .sort("display_name")
+        .collect()
+    )
+    return NameIndex.build(
+        (label(child_id) if children == 1 else SHARED, name)
+        for name, child_id, children in named.select(
+            "display_name", "child_id", "children"
+        ).iter_rows()
+    )
+
+
+def scrub_frames(f: Frames, names: NameIndex, label: Label) -> None:
+    """Take every name out of the chunk's action details and language matches."""
+    children = dict(f.children.select("child_id", "display_name").iter_rows())
+    owns: dict[str, dict[str, str]] = {}
+
+    def own(child_id: str) -> dict[str, str]:
+        if child_id not in owns:
+            owns[child_id] = own_names(children.get(child_id), label(child_id))
+        return owns[child_id]
+
+    case_child = f.cases.select("case_id", "child_id")
+    f.actions = _scrubbed(f.actions, "detail", "detail", case_child, names, own)
+    f.lang_findings = _scrubbed(f.lang_findings, "match", "shown", case_child, names, own)
+
+
+def _scrubbed(
+    frame: pl.DataFrame,
+    source: str,
+    target: str,
+    case_child: pl.DataFrame,
+    names: NameIndex,
+    own: Callable[[str], dict[str, str]],
+) -> pl.DataFrame:
+    """``frame`` with ``target`` set to ``source`` scrubbed for the case's child."""
+    texts = pl.col(source)
+    if not frame.height:
+        return frame.with_columns(texts.alias(target))
+    keyed = frame.join(case_child, on="case_id", how="left", maintain_order="left").with_columns(
+        pl.col("child_id").fill_null("")
+    )
+    todo = keyed.filter(texts.is_not_null()).select(source, "child_id").unique()
+    clean = [scrub(text, names, own(child)) for text, child in todo.iter_rows()]
+    mapping = todo.with_columns(pl.Series("__clean", clean, dtype=pl.String))
+    return (
+        keyed.join(mapping, on=[source, "child_id"], how="left", maintain_order="left")
+        .with_columns(pl.col("__clean").alias(target))
+        .select(frame.columns)
+    )
