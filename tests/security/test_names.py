@@ -234,3 +234,18 @@ def test_names_appear_with_identify(planted: Path) -> None:
     assert "Zoë’s mother asked to wait" in findings
     pages = "".join(t for p, t in outputs.items() if "/cases/" in p)
     assert {"Zoë Ashcombe", "zoe", "drew", "mary", "neill"} <= _leaks(pages)
+
+
+def test_every_chunk_and_worker_knows_every_childs_name(planted: Path, tmp_path: Path) -> None:
+    """One child a chunk, in two worker processes: a sibling in another chunk is still caught."""
+    from caseguard.audit import run_audit
+
+    bundle = planted / "bundle"
+    one = run_audit(bundle, tmp_path / "one", workers=1, chunk_children=1, key=b"k")
+    two = run_audit(bundle, tmp_path / "two", workers=2, chunk_children=1, key=b"k")
+    findings = two.findings_jsonl.read_text(encoding="utf-8")
+    assert findings == one.findings_jsonl.read_text(encoding="utf-8")
+    assert _leaks(findings) == set()
+    assert "his friend Child-" in findings  # K3's child names C1 (another chunk)
+    keyless = run_audit(bundle, tmp_path / "keyless", workers=1)
+    assert "his friend [name] agrees" in keyless.findings_jsonl.read_text(encoding="utf-8")

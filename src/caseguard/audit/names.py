@@ -64,6 +64,19 @@ def scrub_frames(f: Frames, names: NameIndex, label: Label) -> None:
     f.lang_findings = _scrubbed(f.lang_findings, "match", "shown", case_child, names, own)
 
 
+def _may_hold_names(texts: pl.Expr, names: NameIndex) -> pl.Expr:
+    """Texts that may hold a name part: any key as a substring (any case), or non-ASCII.
+
+    A fast superset (one Aho-Corasick pass) of the texts ``scrub`` would change: a text
+    with only ASCII letters holds a name only if it holds a key's letters as they are.
+    """
+    non_ascii = texts.str.contains(r"[^\x00-\x7F]")
+    keys = [key for key in names.labels if key.isascii()]
+    if not keys:
+        return non_ascii.fill_null(False)
+    return (texts.str.contains_any(keys, ascii_case_insensitive=True) | non_ascii).fill_null(False)
+
+
 def _scrubbed(
     frame: pl.DataFrame,
     source: str,
@@ -72,18 +85,35 @@ def _scrubbed(
     names: NameIndex,
     own: Callable[[str], dict[str, str]],
 ) -> pl.DataFrame:
-    """``frame`` with ``target`` set to ``source`` scrubbed for the case's child."""
-    texts = pl.col(source)
-    if not frame.height:
-        return frame.with_columns(texts.alias(target))
-    keyed = frame.join(case_child, on="case_id", how="left", maintain_order="left").with_columns(
-        pl.col("child_id").fill_null("")
+    """``frame`` with ``target`` set to ``source`` scrubbed for the case's child.
+
+    Only the distinct (text, case) pairs that may hold a name are scrubbed, and only the
+    rows whose text changed are written back, so a chunk without names costs one filter.
+    """
+    frame = frame.with_columns(pl.col(source).alias(target))
+    todo = (
+        frame.filter(_may_hold_names(pl.col(source), names))
+        .select(source, "case_id")
+        .unique()
+        .join(case_child, on="case_id", how="left")
     )
-    todo = keyed.filter(texts.is_not_null()).select(source, "child_id").unique()
-    clean = [scrub(text, names, own(child)) for text, child in todo.iter_rows()]
-    mapping = todo.with_columns(pl.Series("__clean", clean, dtype=pl.String))
-    return (
-        keyed.join(mapping, on=[source, "child_id"], how="left", maintain_order="left")
-        .with_columns(pl.col("__clean").alias(target))
-        .select(frame.columns)
+    changed = [
+        (text, case_id, clean)
+        for text, case_id, child_id in todo.iter_rows()
+        if (clean := scrub(text, names, own(child_id or ""))) != text
+    ]
+    if not changed:
+        return frame
+    fixes = pl.DataFrame(
+        changed,
+        schema={source: pl.String, "case_id": pl.String, "__clean": pl.String},
+        orient="row",
     )
+    hits = (
+        frame.select(source, "case_id")
+        .with_row_index("__at")
+        .filter(pl.col(source).is_in(fixes[source].unique().implode()))
+        .join(fixes, on=[source, "case_id"], how="inner")
+    )
+    column = frame[target].scatter(hits["__at"], hits["__clean"])
+    return frame.with_columns(column)
