@@ -57,7 +57,7 @@ def _privacy(identify: bool, key: KeySource) -> str:
         "Children and adults are shown by pseudonym (for example Child-7QF3K2), made from "
         "their record id with a secret key held by the report's author (key fingerprint "
         f"{key_fingerprint(key.key)}). Names and dates of birth are left out; ages are shown "
-        "in bands, and names in note text are replaced by the pseudonym."
+        "in bands, and every child's name in any text is replaced by their pseudonym."
     )
 
 
