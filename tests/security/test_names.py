@@ -61,6 +61,13 @@ FORMS = [
 ]
 
 
+def test_strict_scrubs_lower_case_ordinary_words() -> None:
+    names = NameIndex.build(THREE)
+    quoted = "'went with drew and mary voluntarily'"
+    assert scrub(quoted, names) == f"'went with drew and {B} voluntarily'"
+    assert scrub(quoted, names, strict=True) == f"'went with {C} and {B} voluntarily'"
+
+
 @pytest.mark.parametrize(("text", "people", "own", "expected"), FORMS)
 def test_name_forms(
     text: str,
@@ -234,6 +241,11 @@ def test_names_appear_with_identify(planted: Path) -> None:
     assert "Zoë’s mother asked to wait" in findings
     pages = "".join(t for p, t in outputs.items() if "/cases/" in p)
     assert {"Zoë Ashcombe", "zoe", "drew", "mary", "neill"} <= _leaks(pages)
+    # a default report of that identifiable audit takes the names out again
+    console = _caseguard("report", "ident", "--out", "plain", "--format", "html", cwd=planted)
+    report = _outputs(planted / "plain")
+    assert report and {p: f for p, t in report.items() if (f := _leaks(t))} == {}
+    assert _leaks(console) == set()
 
 
 def test_every_chunk_and_worker_knows_every_childs_name(planted: Path, tmp_path: Path) -> None:

@@ -118,14 +118,20 @@ def own_names(display_name: str | None, label: str) -> dict[str, str]:
     return dict.fromkeys(name_keys(display_name), label)
 
 
-def scrub(text: str, names: NameIndex, own: Mapping[str, str] | None = None) -> str:
+def scrub(
+    text: str, names: NameIndex, own: Mapping[str, str] | None = None, *, strict: bool = False
+) -> str:
     """``text`` with every name part of everyone in ``names`` (and ``own``) replaced.
 
     ``own`` maps the keys of the text's own child's names to that child's label; a
-    part that other people share then still shows whose it is.
+    part that other people share then still shows whose it is. ``strict`` replaces
+    ordinary-word name parts in lower case too (for text that was lower-cased after it
+    was written, such as the words an audit's finding quotes).
     """
     if not text or not (names or own):
         return text
+    if strict:
+        names = NameIndex(names.labels, frozenset())
     spans: list[tuple[int, int, str]] = []
     for match in _TOKEN.finditer(text):
         if match.group("label") is None:

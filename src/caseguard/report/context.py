@@ -58,13 +58,17 @@ class ReportContext:
         )
 
     def clean(self, text: str, child_id: str | None = None) -> str:
-        """A finding's message with person and child ids and everyone's names hidden."""
+        """A finding's message with person and child ids and everyone's names hidden.
+
+        Strictly: the words a finding quotes may have been lower-cased by the audit, so
+        a name that is also an ordinary word is replaced in lower case too.
+        """
         if self.pseudo.identify:
             return text
         pattern = self._id_pattern
         if pattern is not None:
             text = pattern.sub(lambda m: self._ids[m.group(0)], text)
-        return self.scrubber(child_id)(text)
+        return self.scrubber(child_id, strict=True)(text)
 
     def findings_on(self, subject_type: str, subject_id: str) -> list[Finding]:
         return self.case_findings.get(f"{subject_type}:{subject_id}", [])
@@ -80,14 +84,14 @@ class ReportContext:
         child = self.data.children.get(child_id)
         return child.display_name if (self.pseudo.identify and child) else None
 
-    def scrubber(self, child_id: str | None) -> Callable[[str], str]:
+    def scrubber(self, child_id: str | None, *, strict: bool = False) -> Callable[[str], str]:
         """Takes every name in the bundle out of a text about ``child_id``'s case."""
         if self.pseudo.identify:
             return str
         child = self.data.children.get(child_id) if child_id else None
         own = own_names(child.display_name, self.child_label(child.child_id)) if child else {}
         names = self.names
-        return lambda text: scrub(text, names, own)
+        return lambda text: scrub(text, names, own, strict=strict)
 
     def age_at(self, child_id: str, when: dt.datetime) -> int | None:
         child = self.data.children.get(child_id)
