@@ -12,21 +12,30 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import shutil
-import sys
-import tempfile
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
+from caseguard.bundle.archive import (
+    TABLE_SUFFIXES,
+    check_workbook,
+    make_tempdir,
+    remove_tempdir,
+    unpack_tables,
+)
+from caseguard.bundle.files import (
+    bounded_lines,
+    csv_field_problem,
+    kind_problem,
+    not_utf8_message,
+    open_text,
+    require_file,
+)
 from caseguard.errors import BundleError
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-FOLDER_SUFFIXES = (".csv", ".jsonl", ".parquet")
+FOLDER_SUFFIXES = TABLE_SUFFIXES
 PARQUET_BATCH = 8192
 
 
@@ -75,25 +84,33 @@ class CsvTable:
     def shown(self) -> str:
         return self.label or self.path
 
-    def _open(self) -> Any:
-        try:
-            return open(self.path, encoding="utf-8-sig", newline="")
-        except OSError as exc:
-            raise BundleError(f"cannot open file: {exc.strerror}", path=self.shown) from None
+    def _open(self) -> IO[str]:
+        return open_text(self.path, self.shown)
 
     def columns(self) -> list[str]:
-        with self._open() as fh, _text_errors(self.shown):
-            first = next(csv.reader(fh), None)
+        with self._open() as fh, _text_errors(self.path, self.shown):
+            reader = csv.reader(bounded_lines(fh, self.shown))
+            first = _csv_next(reader, self.shown)
         if first is None:
             raise BundleError("the file is empty: it needs a header row", path=self.shown)
         return _header(list(first), self.shown)
 
     def rows(self) -> Iterator[RawRow]:
         header = self.columns()
-        with self._open() as fh, _text_errors(self.shown):
-            reader = csv.reader(fh, strict=True)
-            next(reader, None)
-            yield from csv_records(reader, header, 0)
+        with self._open() as fh, _text_errors(self.path, self.shown):
+            reader = csv.reader(bounded_lines(fh, self.shown), strict=True)
+            _csv_next(reader, self.shown)
+            try:
+                yield from csv_records(reader, header, 0)
+            except csv.Error as exc:
+                raise csv_field_problem(exc, reader.line_num + 1, self.shown) from None
+
+
+def _csv_next(reader: Any, shown: str) -> list[str] | None:
+    try:
+        return next(reader, None)
+    except csv.Error as exc:
+        raise csv_field_problem(exc, reader.line_num + 1, shown) from None
 
 
 def csv_records(reader: Any, header: list[str], offset: int) -> Iterator[RawRow]:
@@ -116,19 +133,15 @@ def csv_records(reader: Any, header: list[str], offset: int) -> Iterator[RawRow]
 
 
 @contextlib.contextmanager
-def _text_errors(path: str) -> Iterator[None]:
+def _text_errors(path: str, shown: str) -> Iterator[None]:
     try:
         yield
-    except UnicodeDecodeError as exc:
-        raise BundleError(
-            f"the file is not UTF-8 text (bad byte at position {exc.start})",
-            path=path,
-            hint="save it as UTF-8",
-        ) from None
+    except UnicodeDecodeError:
+        raise BundleError(not_utf8_message(path), path=shown, hint="save it as UTF-8") from None
     except csv.Error as exc:
-        raise BundleError(f"the CSV cannot be read: {exc}", path=path) from None
+        raise BundleError(f"the CSV cannot be read: {exc}", path=shown) from None
     except OSError as exc:
-        raise BundleError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+        raise BundleError(f"cannot read file: {exc.strerror or exc}", path=shown) from None
 
 
 @dataclass
@@ -151,13 +164,12 @@ class JsonlTable:
         return self._parsed(limit=None)
 
     def _parsed(self, limit: int | None) -> Iterator[RawRow]:
-        try:
-            fh = open(self.path, encoding="utf-8-sig")  # noqa: SIM115
-        except OSError as exc:
-            raise BundleError(f"cannot open file: {exc.strerror}", path=self.shown) from None
         count = 0
-        with fh, _text_errors(self.shown):
-            for number, line in enumerate(fh, start=1):
+        with (
+            open_text(self.path, self.shown, newline=None) as fh,
+            _text_errors(self.path, self.shown),
+        ):
+            for number, line in enumerate(bounded_lines(fh, self.shown), start=1):
                 if not line.strip():
                     continue
                 count += 1
@@ -166,14 +178,36 @@ class JsonlTable:
                 yield _json_row(number, line)
 
 
+class _Keys(dict[str, Any]):
+    """A JSON object, and the first of its keys given twice (``None``: none is)."""
+
+    repeated: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Keys:
+    obj = _Keys(pairs)
+    if len(obj) < len(pairs) or len({k.strip().lower() for k in obj}) < len(obj):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            name = key.strip()
+            if name.lower() in seen:
+                obj.repeated = name
+                break
+            seen.add(name.lower())
+    return obj
+
+
 def _json_row(number: int, line: str) -> RawRow:
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, object_pairs_hook=_object)
     except (ValueError, RecursionError):
         return RawRow(number, {}, "the line is not valid JSON")
     if not isinstance(obj, dict):
         return RawRow(number, {}, "the line is not a JSON object")
-    return RawRow(number, {str(k).strip(): v for k, v in obj.items()})
+    cells = {str(k).strip(): v for k, v in obj.items()}
+    if isinstance(obj, _Keys) and obj.repeated is not None:
+        return RawRow(number, cells, f"the key '{obj.repeated}' is given twice in the line")
+    return RawRow(number, cells)
 
 
 @dataclass
@@ -189,6 +223,7 @@ class ParquetTable:
     def _file(self) -> Any:
         import pyarrow.parquet as pq
 
+        require_file(self.path, self.shown)
         try:
             return pq.ParquetFile(self.path)
         except Exception as exc:  # pyarrow raises several unrelated types
@@ -229,30 +264,45 @@ class ParquetTable:
                 yield RawRow(number, {h: rec.get(h) for h in header})
 
 
+def _workbook(path: str, shown: str, data_only: bool = True) -> Any:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as exc:
+        raise BundleError(
+            f"not a readable Excel workbook ({type(exc).__name__})", path=shown
+        ) from None
+
+
+SheetRow = tuple[tuple[Any, ...], str | None]  # a row's values, and a formula with no value
+
+
 @dataclass
 class SheetTable:
     name: str
     path: str
     sheet: str
     label: str = ""
+    formulas: bool = False  # whether the workbook holds formulas (each needs its saved value)
 
     @property
     def shown(self) -> str:
         return self.label or self.path
 
-    def _rows(self) -> Iterator[tuple[Any, ...]]:
-        import openpyxl
-
+    def _rows(self) -> Iterator[SheetRow]:
+        book = _workbook(self.path, self.shown)
+        formulas = _workbook(self.path, self.shown, data_only=False) if self.formulas else None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise BundleError(
-                f"not a readable Excel workbook ({type(exc).__name__})", path=self.shown
-            ) from None
-        try:
-            yield from book[self.sheet].iter_rows(values_only=True)
+            values = book[self.sheet].iter_rows(values_only=True)
+            if formulas is None:
+                yield from ((row, None) for row in values)
+            else:
+                cells = formulas[self.sheet].iter_rows()
+                for row, formula_row in zip(values, cells, strict=False):
+                    yield row, _unsaved_formula(row, formula_row)
         except BundleError:
             raise
         except Exception as exc:
@@ -261,6 +311,8 @@ class SheetTable:
             ) from None
         finally:
             book.close()
+            if formulas is not None:
+                formulas.close()
 
     def columns(self) -> list[str]:
         first = next(self._rows(), None)
@@ -268,21 +320,36 @@ class SheetTable:
             raise BundleError(
                 f"sheet '{self.sheet}' is empty: it needs a header row", path=self.shown
             )
-        return _header(_trim(list(first)), self.shown)
+        return _header(_trim(list(first[0])), self.shown)
 
     def rows(self) -> Iterator[RawRow]:
         it = self._rows()
         first = next(it, None)
         if first is None:
             return
-        header = _header(_trim(list(first)), self.shown)
-        for number, values in enumerate(it, start=1):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        header = _header(_trim(list(first[0])), self.shown)
+        for number, (values, formula) in enumerate(it, start=1):
+            if formula is None and all(
+                v is None or (isinstance(v, str) and not v.strip()) for v in values
+            ):
                 continue
             cells = dict(zip(header, values, strict=False))
             extra = [v for v in values[len(header) :] if v is not None]
             problem = "row has values beyond the header's last column" if extra else None
+            if formula is not None:
+                problem = (
+                    f"cell {formula} is a formula with no saved value: open the workbook "
+                    "in Excel and save it, or paste the values"
+                )
             yield RawRow(number, cells, problem)
+
+
+def _unsaved_formula(values: tuple[Any, ...], cells: tuple[Any, ...]) -> str | None:
+    """The coordinate of the first formula cell whose saved value is missing, or None."""
+    for value, cell in zip(values, cells, strict=False):
+        if value is None and getattr(cell, "data_type", None) == "f":
+            return str(cell.coordinate)
+    return None
 
 
 def _trim(values: list[Any]) -> list[Any]:
@@ -314,17 +381,24 @@ class ExtractedBundle(Bundle):
     tempdir: str = ""
 
     def close(self) -> None:
-        shutil.rmtree(self.tempdir, ignore_errors=True)
+        remove_tempdir(self.tempdir)
 
 
 def open_bundle(path: str | Path) -> Bundle:
-    """Open a bundle at ``path`` (folder, ``.xlsx`` or ``.zip``)."""
+    """Open a bundle at ``path`` (folder, ``.xlsx`` or ``.zip``).
+
+    A ``.zip`` or ``.xlsx`` is read within the ``ZipLimits`` in force (see ``archive``).
+    """
     p = Path(path)
     shown = str(path)
     if not p.exists():
-        raise BundleError("no such file or folder", path=shown)
+        problem = kind_problem(p)
+        raise BundleError(
+            "no such file or folder" if problem == "no such file" else str(problem), path=shown
+        )
     if p.is_dir():
         return _open_folder(p, shown)
+    require_file(p, shown)
     suffix = p.suffix.lower()
     if suffix == ".xlsx":
         return _open_workbook(p, shown)
@@ -349,8 +423,9 @@ def _open_folder(folder: Path, shown: str) -> Bundle:
     layouts: set[str] = set()
     for child in sorted(folder.iterdir()):
         suffix = child.suffix.lower()
-        if not child.is_file() or suffix not in FOLDER_SUFFIXES or child.name.startswith("."):
+        if suffix not in FOLDER_SUFFIXES or child.name.startswith("."):
             continue
+        require_file(child, str(child))  # never a FIFO, a device or a folder read as absent
         name = child.stem.strip().lower()
         if name in tables:
             raise BundleError(
@@ -368,67 +443,27 @@ def _open_folder(folder: Path, shown: str) -> Bundle:
 
 
 def _open_workbook(path: Path, shown: str) -> Bundle:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            names = list(book.sheetnames)
-            book.close()
-    except Exception as exc:
-        raise BundleError(
-            f"not a readable Excel workbook ({type(exc).__name__})", path=shown
-        ) from None
+    formulas = check_workbook(path, shown)
+    book = _workbook(str(path), shown)
+    names = list(book.sheetnames)
+    book.close()
     tables: dict[str, TableSource] = {}
     for sheet in names:
         key = sheet.strip().lower()
         if key in tables:
             raise BundleError(f"sheet for table '{key}' is given twice", path=shown)
-        tables[key] = SheetTable(key, shown, sheet)
+        tables[key] = SheetTable(key, shown, sheet, formulas=formulas)
     return Bundle(shown, "xlsx", tables)
 
 
 def _open_zip(path: Path, shown: str) -> Bundle:
-    tempdir = tempfile.mkdtemp(prefix="caseguard-zip-")
+    tempdir = make_tempdir()
     try:
-        root = _extract(path, Path(tempdir), shown)
+        root = unpack_tables(path, Path(tempdir), shown)
         inner = _open_folder(root, shown)
     except BaseException:
-        shutil.rmtree(tempdir, ignore_errors=True)
+        remove_tempdir(tempdir)
         raise
     for source in inner.tables.values():
-        source.label = f"{shown}!{Path(source.path).relative_to(root)}"
+        source.label = f"{shown}!{Path(source.path).relative_to(tempdir)}"
     return ExtractedBundle(shown, f"zip/{inner.layout}", inner.tables, tempdir=tempdir)
-
-
-def _extract(path: Path, dest: Path, shown: str) -> Path:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = [m for m in zf.infolist() if not m.is_dir()]
-            for m in members:
-                target = (dest / m.filename).resolve()
-                if not str(target).startswith(str(dest.resolve())):
-                    raise BundleError(
-                        f"zip member '{m.filename}' points outside the zip", path=shown
-                    )
-                if Path(m.filename).name.startswith(".") or "__MACOSX" in m.filename:
-                    continue
-                zf.extract(m, dest)
-    except BundleError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise BundleError(
-            f"not a readable zip file ({type(exc).__name__})", path=shown, hint="is it truncated?"
-        ) from None
-    except Exception as exc:  # zlib.error and friends on corrupt members
-        raise BundleError(f"the zip file is damaged ({type(exc).__name__})", path=shown) from None
-    return _bundle_root(dest, shown)
-
-
-def _bundle_root(dest: Path, shown: str) -> Path:
-    """The folder inside the zip that holds the table files (the top, or one folder down)."""
-    for folder in [dest, *sorted(p for p in dest.rglob("*") if p.is_dir())]:
-        if any(f.suffix.lower() in FOLDER_SUFFIXES for f in folder.iterdir() if f.is_file()):
-            return folder
-    raise BundleError("the zip holds no CSV, JSON Lines or Parquet table files", path=shown)
