@@ -25,6 +25,7 @@ from typing import IO
 import polars as pl
 import pyarrow as pa
 
+from caseguard.bundle.files import MAX_LINE, LineTooLong, bounded_lines, open_binary
 from caseguard.bundle.layouts import CsvTable, RawRow, csv_records
 
 BLOCK_BYTES = 32 << 20
@@ -41,7 +42,7 @@ Block = pl.DataFrame | list[RawRow]
 def csv_blocks(source: CsvTable, block_bytes: int | None = None) -> Iterator[Block]:
     """Blocks of rows: a text frame (header columns plus ``__row``) or row-read ``RawRow``s."""
     header = source.columns()
-    with open(source.path, "rb") as fh:
+    with open_binary(source.path, source.shown) as fh:
         start = _data_start(fh)
         size = os.fstat(fh.fileno()).st_size
         if start is None:
@@ -77,6 +78,7 @@ def _blocks(
     source: CsvTable, header: list[str], mapped: mmap.mmap, offset: int, block_bytes: int
 ) -> Iterator[Block]:
     line = 1  # lines before the next block (the header)
+    block_bytes = min(block_bytes, MAX_LINE)  # so no line of a parsed block is over the limit
     size = len(mapped)
     whole = memoryview(mapped)
     while offset < size:
@@ -85,8 +87,11 @@ def _blocks(
         if scan.cut is None:  # unusual quoting: the row reader takes over
             yield from _rest(source, header, offset, line)
             return
-        if scan.cut == 0:  # no line end outside quotes yet: read on
-            block_bytes *= 2
+        if scan.cut == 0:  # no line end outside quotes yet: read on, up to the longest line
+            if block_bytes >= MAX_LINE:
+                yield from _rest(source, header, offset, line)
+                return
+            block_bytes = min(2 * block_bytes, MAX_LINE)
             continue
         block = whole[offset : offset + scan.cut]
         counts = scan.counts()
@@ -249,19 +254,19 @@ def _rest(
 ) -> Iterator[list[RawRow]]:
     """Rows read by ``csv.reader`` from byte ``offset`` (``size`` bytes, or to the end)."""
     try:
-        with open(source.path, "rb") as raw:
+        with open_binary(source.path, source.shown) as raw:
             raw.seek(offset)
             data = io.BytesIO(raw.read(size)) if size is not None else raw
             text = io.TextIOWrapper(
                 data, encoding="utf-8-sig" if offset == 0 else "utf-8", newline=""
             )
-            reader = csv.reader(text, strict=True)
+            reader = csv.reader(bounded_lines(text, source.shown), strict=True)
             if offset == 0:
                 next(reader, None)
             rows = csv_records(reader, header, 0 if offset == 0 else line)
             while part := list(itertools.islice(rows, REST_ROWS)):
                 yield part
-    except (UnicodeDecodeError, csv.Error, OSError):
+    except (UnicodeDecodeError, csv.Error, OSError, LineTooLong):
         for _ in source.rows():  # the row reader raises the same error, word for word
             pass
         raise

@@ -8,7 +8,9 @@ Exit codes: 0 clean, 1 findings or rejected rows, 2 usage or unreadable input.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -30,10 +32,30 @@ COMMAND_MODULES = (
 )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound like Ctrl-C so that every cleanup (temporary folders) runs."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Sets the SIGTERM handler (only the main thread may); the one it replaces."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
 class Group(click.Group):
-    """Turns every ``CaseguardError`` into one plain line and exit code 2."""
+    """Turns every ``CaseguardError`` into one plain line and exit code 2.
+
+    SIGTERM stops a command as Ctrl-C does (exit 143): ``finally`` blocks and context
+    managers run, so no temporary folder is left behind.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        previous = _on_sigterm(_terminate)
         try:
             return super().invoke(ctx)
         except CaseguardError as exc:
@@ -41,9 +63,14 @@ class Group(click.Group):
                 f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
             )
             sys.exit(exc.exit_code)
+        except Terminated:
+            err_console.print("terminated")
+            sys.exit(143)
         except KeyboardInterrupt:
             err_console.print("interrupted")
             sys.exit(130)
+        finally:
+            _on_sigterm(previous)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
-from caseguard.cli.options import db_option
+from caseguard.cli.options import db_option, zip_limit_options
 from caseguard.errors import UsageError
 from caseguard.report import ReportResult, build_report, load_key
 from caseguard.store import resolve_url
@@ -95,6 +95,7 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     help="Keep names in the outputs' text and show them in the report (marked IDENTIFIABLE).",
 )
 @db_option
+@zip_limit_options
 def audit(
     source: str | None,
     out_dir: Path,

@@ -14,7 +14,7 @@ from rich.table import Table
 from caseguard.bundle import ValidationReport, open_bundle
 from caseguard.bundle.check import check_bundle
 from caseguard.cli import main
-from caseguard.cli.options import db_option, format_option
+from caseguard.cli.options import db_option, format_option, zip_limit_options
 from caseguard.cli.progress import block_progress, count_progress, row_progress
 from caseguard.store import LoadResult, Store
 from caseguard.synth import FORMATS, synthesise
@@ -43,6 +43,7 @@ def synth(cases: int, seed: int, out_dir: Path, fmt: str) -> None:
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
 @format_option("text", "json")
+@zip_limit_options
 def validate(bundle: Path, fmt: str) -> None:
     """Check every row of a bundle; list every problem with its table, row and column.
 
@@ -81,6 +82,7 @@ def _print_report(report: ValidationReport) -> None:
 @main.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
 @db_option
+@zip_limit_options
 def load(bundle: Path, db: str | None) -> None:
     """Validate a bundle and load it into the store in one transaction.
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from caseguard.cli import main
-from caseguard.cli.options import format_option
+from caseguard.cli.options import format_option, zip_limit_options
 from caseguard.language.evaluate import evaluate
 from caseguard.language.formats import write_findings
 from caseguard.language.inputs import Batch, note_batches
@@ -29,6 +29,7 @@ SHOWN_MISSES = 200
     help="The child's age when the notes were written (default: unknown, so a child).",
 )
 @click.option("--advisory", is_flag=True, help="Also flag advisory (contested) wording.")
+@zip_limit_options
 def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: bool) -> None:
     """Flag victim-blaming language about children in notes.
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
 import click
+
+from caseguard.bundle.archive import ZipLimits, size_text, zip_limits
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -37,3 +41,74 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
         )(func)
 
     return deco
+
+
+_UNITS = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$", re.IGNORECASE)
+
+
+class ByteSize(click.ParamType[int, object]):
+    """A size in bytes: ``20GiB``, ``500MB``, ``1.5G`` or a plain number of bytes."""
+
+    name = "SIZE"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.match(str(value))
+        if match is None:
+            self.fail(f"{value!r} is not a size (e.g. 20GiB, 500MB, 1048576)", param, ctx)
+        number, unit, binary = match.groups()
+        scale = (
+            1024 ** "kmgt".index(unit.lower()) * 1024 if unit and binary else _UNITS[unit.lower()]
+        )
+        return int(float(number) * scale)
+
+
+def zip_limit_options(func: F) -> F:
+    """``--zip-max-bytes``, ``--zip-max-members``, ``--zip-max-ratio``: how far a ``.zip``
+    bundle or ``.xlsx`` workbook may unpack; the command runs within these limits."""
+    defaults = ZipLimits()
+
+    @functools.wraps(func)
+    def run(
+        *args: object,
+        zip_max_bytes: int,
+        zip_max_members: int,
+        zip_max_ratio: float,
+        **kwargs: object,
+    ) -> object:
+        with zip_limits(ZipLimits(zip_max_bytes, zip_max_members, zip_max_ratio)):
+            return func(*args, **kwargs)
+
+    options = [
+        click.option(
+            "--zip-max-bytes",
+            type=ByteSize(),
+            default=defaults.max_bytes,
+            help=f"Refuse a .zip or .xlsx that unpacks to more than SIZE "
+            f"(default {size_text(defaults.max_bytes)}).",
+        ),
+        click.option(
+            "--zip-max-members",
+            type=click.IntRange(min=1),
+            default=defaults.max_members,
+            show_default=True,
+            metavar="N",
+            help="Refuse a .zip or .xlsx of more than N files.",
+        ),
+        click.option(
+            "--zip-max-ratio",
+            type=click.FloatRange(min=1),
+            default=defaults.max_ratio,
+            show_default=True,
+            metavar="N",
+            help="Refuse a zip member that grows more than N times its compressed size.",
+        ),
+    ]
+    wrapped: F = run  # type: ignore[assignment]
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped

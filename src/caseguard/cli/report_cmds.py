@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from caseguard.cli import main
+from caseguard.cli.options import zip_limit_options
 from caseguard.errors import UsageError
 
 
@@ -49,6 +50,7 @@ def _split(value: str) -> list[str]:
     default=None,
     help="An earlier audit folder: adds a re-inspection section.",
 )
+@zip_limit_options
 def report(
     audit_dir: Path,
     out_dir: Path | None,
@@ -97,6 +99,7 @@ def report(
     default=None,
     help="CSV file to write (default: print).",
 )
+@zip_limit_options
 def sample(source: str, size: int, stratify: str, seed: int, out_file: Path | None) -> None:
     """Draw a reproducible random sample of cases for manual review."""
     from caseguard.report.data import load_case_data

@@ -132,13 +132,23 @@ def cut(block: bytes) -> int:
     return end + 1
 
 
-def blocks(handle: BinaryIO) -> Iterator[bytes]:
-    """The rest of ``handle`` in blocks that end at a record end (the last one may not)."""
+class RecordTooLong(Exception):
+    """A record longer than the limit given to ``blocks`` (raised before it is all read)."""
+
+
+def blocks(handle: BinaryIO, limit: int | None = None) -> Iterator[bytes]:
+    """The rest of ``handle`` in blocks that end at a record end (the last one may not).
+
+    With ``limit``, a record (the bytes carried over to the next block) longer than
+    ``limit`` bytes raises ``RecordTooLong``, so memory stays bounded on any input.
+    """
     carry = b""
     while chunk := handle.read(BLOCK):
         block = carry + chunk
         end = cut(block)
         carry = block[end:]
+        if limit is not None and len(carry) > limit:
+            raise RecordTooLong
         if end:
             yield block[:end]
     if carry:

@@ -14,25 +14,44 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
+from caseguard.bundle.files import (
+    MAX_LINE,
+    LineTooLong,
+    bounded_lines,
+    csv_field_problem,
+    kind_problem,
+    not_utf8_message,
+    open_binary,
+    open_text,
+)
 from caseguard.errors import UsageError
 from caseguard.language import csvblocks
 from caseguard.language.ages import age_at
 from caseguard.language.screen import Note
 
 BUNDLE_SUFFIXES = (".zip", ".xlsx")
-csv.field_size_limit(1 << 30)
 
 
 class InputError(UsageError):
     """A file given to the language screen cannot be read as notes."""
 
 
+def _require_input(path: Path) -> None:
+    """A folder or a regular file: never a FIFO or a device (nothing is read from them)."""
+    if path.is_dir():
+        return
+    problem = kind_problem(path)
+    if problem is not None:
+        raise InputError(
+            "no such file or folder" if problem == "no such file" else problem, path=str(path)
+        )
+
+
 def read_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
     """The notes in ``path`` (a text file, a CSV, or a bundle folder, ``.zip`` or ``.xlsx``)."""
-    if not path.exists():
-        raise InputError("no such file or folder", path=str(path))
+    _require_input(path)
     if path.is_dir() or path.suffix.lower() in BUNDLE_SUFFIXES:
         yield from bundle_notes(path, age=age)
     elif path.suffix.lower() == ".csv":
@@ -44,18 +63,26 @@ def read_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
 @contextmanager
 def _opened(path: Path) -> Iterator[IO[str]]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with open_text(path, str(path)) as handle:
             yield handle
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(exc, path) from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
+
+
+def _records(reader: Any, path: Path) -> Iterator[list[str]]:
+    """``reader``'s records; a field over the size limit is a clear error with its line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise csv_field_problem(exc, reader.line_num + 1, str(path)) from None
 
 
 def text_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
     """One note per line; blank lines are skipped (but still counted)."""
     with _opened(path) as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(bounded_lines(handle, str(path)), start=1):
             text = line.rstrip("\r\n")
             if text.strip():
                 yield Note(text, f"{path.name}:{number}", age, str(path), number)
@@ -64,13 +91,14 @@ def text_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
 def csv_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
     """A CSV with a ``text`` column, and optional ``note_id`` and ``child_age`` columns."""
     with _opened(path) as handle:
-        reader = csv.reader(handle)
-        columns = _csv_columns(next(reader, []), path)
+        reader = csv.reader(bounded_lines(handle, str(path)))
+        records = _records(reader, path)
+        columns = _csv_columns(next(records, []), path)
         text_at = columns.index("text")
         id_at, age_at_, label_at = (_index(columns, n) for n in ("note_id", "child_age", "label"))
         shown = str(path)
         done = reader.line_num
-        for row in reader:
+        for row in records:
             line, done = done + 1, reader.line_num  # the file line the record starts on
             if len(row) <= text_at:
                 continue
@@ -130,8 +158,7 @@ BATCH = 512
 
 def note_batches(path: Path, *, age: float | None = None, size: int = BATCH) -> Iterator[Batch]:
     """The notes of ``path`` in batches of texts (the fast path: see ``screen_batches``)."""
-    if not path.exists():
-        raise InputError("no such file or folder", path=str(path))
+    _require_input(path)
     if path.suffix.lower() == ".csv" and not path.is_dir():
         yield from _csv_batches(path, age, size)
         return
@@ -143,8 +170,10 @@ def note_batches(path: Path, *, age: float | None = None, size: int = BATCH) -> 
 def _csv_batches(path: Path, age: float | None, size: int) -> Iterator[Batch]:
     """CSV records in batches; only records that may hold a hit are parsed (see ``csvblocks``)."""
     try:
-        with path.open("rb") as raw:
-            header = raw.readline()
+        with open_binary(path, str(path)) as raw:
+            header = raw.readline(MAX_LINE)
+            if len(header) >= MAX_LINE and not header.endswith(b"\n"):
+                raise LineTooLong(1, str(path))
             offset = len(header)
             header = header.removeprefix(csvblocks.BOM)
             if not csvblocks.plain(header):
@@ -153,7 +182,7 @@ def _csv_batches(path: Path, age: float | None, size: int) -> Iterator[Batch]:
             columns = _csv_columns(next(csv.reader([_decoded(header, path)]), []), path)
             reading = _Reading(path, age, columns)
             line = 1 + header.count(b"\n")
-            for body in csvblocks.blocks(raw):
+            for body in _blocks(raw, path, line):
                 if not csvblocks.plain(body):
                     yield from _slow_batches(path, age, size, _Start(offset, line, columns))
                     return
@@ -164,19 +193,29 @@ def _csv_batches(path: Path, age: float | None, size: int) -> Iterator[Batch]:
         raise InputError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
 
 
+def _blocks(raw: BinaryIO, path: Path, line: int) -> Iterator[bytes]:
+    """``csvblocks.blocks``, with a record over the size limit a clear error with its line."""
+    blocks = csvblocks.blocks(raw, limit=MAX_LINE)
+    while True:
+        try:
+            body = next(blocks)
+        except StopIteration:
+            return
+        except csvblocks.RecordTooLong:
+            raise LineTooLong(line, str(path), what="the record on line") from None
+        line += body.count(b"\n")
+        yield body
+
+
 def _decoded(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(exc, path) from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
 
 
-def _not_utf8(exc: UnicodeDecodeError, path: Path) -> InputError:
-    return InputError(
-        f"not UTF-8 text (bad byte at offset {exc.start} of a read block)",
-        path=str(path),
-        hint="save the file as UTF-8",
-    )
+def _not_utf8(path: Path) -> InputError:
+    return InputError(not_utf8_message(path), path=str(path), hint="save the file as UTF-8")
 
 
 class _Reading:
@@ -239,13 +278,14 @@ def _slow_batches(path: Path, age: float | None, size: int, start: _Start) -> It
     with _opened(path) as handle:
         if start.offset:
             handle.seek(start.offset)
-        reader = csv.reader(handle)
-        columns = start.columns or _csv_columns(next(reader, []), path)
+        reader = csv.reader(bounded_lines(handle, str(path), first=start.line))
+        records = _records(reader, path)
+        columns = start.columns or _csv_columns(next(records, []), path)
         reading = _Reading(path, age, columns)
         base, done = start.line - 1, reader.line_num
         rows: list[list[str]] = []
         lines: list[int] = []
-        for row in reader:
+        for row in records:
             rows.append(row)
             lines.append(base + done + 1)  # the file line the record starts on
             done = reader.line_num
