@@ -11,7 +11,7 @@ from caseguard.bundle.validate import Outcome
 from caseguard.errors import StoreError
 from caseguard.privacy.secrets import display_url, hide_secrets
 from caseguard.store import migrate
-from caseguard.store.engine import create_engine, resolve_url
+from caseguard.store.engine import create_engine, refusal, resolve_url
 from caseguard.store.load import LoadResult, load_bundle
 from caseguard.store.tables import BUNDLE_TABLES, metadata
 
@@ -36,13 +36,13 @@ class Store:
         except sa.exc.DBAPIError as exc:
             engine.dispose()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
-            reason = hide_secrets(reason, [url])
+            reason = refusal(exc) or hide_secrets(reason, [url])
             raise StoreError(f"cannot open the store {display_url(url)}: {reason}") from None
         except sa.exc.SQLAlchemyError as exc:
             engine.dispose()
-            raise StoreError(
-                f"cannot open the store {display_url(url)} ({type(exc).__name__})"
-            ) from None
+            refused = refusal(exc)
+            reason = f": {refused}" if refused else f" ({type(exc).__name__})"
+            raise StoreError(f"cannot open the store {display_url(url)}{reason}") from None
         return cls(engine)
 
     @property
@@ -53,9 +53,8 @@ class Store:
         try:
             return load_bundle(self.engine, bundle, progress)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"the load was rolled back: the database refused a write ({type(exc).__name__})"
-            ) from None
+            reason = refusal(exc) or f"the database refused a write ({type(exc).__name__})"
+            raise StoreError(f"the load was rolled back: {reason}") from None
 
     def row_counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -41,6 +41,25 @@ def _from_conninfo(text: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+_LOCKED = ("database is locked", "database table is locked", "database schema is locked")
+_READ_ONLY = ("readonly database", "read-only")
+_SQLSTATES = {"55P03": "locked", "40P01": "locked", "25006": "read-only"}
+
+
+def refusal(exc: BaseException) -> str | None:
+    """Why the database refused, when the store is locked or read-only (else None)."""
+    orig = getattr(exc, "orig", None) or exc
+    kind = _SQLSTATES.get(str(getattr(orig, "sqlstate", "")))
+    text = str(orig).lower()
+    if kind == "locked" or any(words in text for words in _LOCKED):
+        return (
+            "the store is locked: another program is writing to it (try again when it has finished)"
+        )
+    if kind == "read-only" or any(words in text for words in _READ_ONLY):
+        return "the store is read-only: caseguard cannot write to it"
+    return None
+
+
 def create_engine(url: str) -> sa.Engine:
     try:
         parsed = make_url(url)

@@ -32,8 +32,26 @@ def current(engine: sa.Engine) -> str | None:
 
 
 def upgrade(engine: sa.Engine) -> None:
-    """Bring the store to the newest revision (does nothing when it is there)."""
+    """Bring the store to the newest revision (does nothing when it is there).
+
+    One process migrates at a time: the migration holds the store's write lock (SQLite)
+    or an advisory lock (PostgreSQL) from before it reads the revision, so a second
+    process started at the same moment waits, then finds the store migrated.
+    """
     if current(engine) == head():
         return
     with engine.begin() as conn:
+        _lock(conn)
+        if MigrationContext.configure(conn).get_current_revision() == head():
+            return
         command.upgrade(_config(conn), "head")
+
+
+MIGRATION_LOCK = 0x6361_7365  # the advisory lock id on PostgreSQL ("case")
+
+
+def _lock(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, waited for like any write
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
