@@ -25,8 +25,9 @@ from typing import IO
 import polars as pl
 import pyarrow as pa
 
-from caseguard.bundle.files import MAX_LINE, LineTooLong, bounded_lines, open_binary
+from caseguard.bundle.files import MAX_LINE, bounded_lines, open_binary
 from caseguard.bundle.layouts import CsvTable, RawRow, csv_records
+from caseguard.errors import BundleError
 
 BLOCK_BYTES = 32 << 20
 REST_ROWS = 20_000
@@ -263,10 +264,10 @@ def _rest(
             reader = csv.reader(bounded_lines(text, source.shown), strict=True)
             if offset == 0:
                 next(reader, None)
-            rows = csv_records(reader, header, 0 if offset == 0 else line)
+            rows = csv_records(reader, header, 0 if offset == 0 else line, source.shown)
             while part := list(itertools.islice(rows, REST_ROWS)):
                 yield part
-    except (UnicodeDecodeError, csv.Error, OSError, LineTooLong):
+    except (UnicodeDecodeError, csv.Error, OSError, BundleError):
         for _ in source.rows():  # the row reader raises the same error, word for word
             pass
         raise

@@ -31,7 +31,7 @@ class LineTooLong(BundleError):
 
     def __init__(self, line: int, path: str, what: str = "line") -> None:
         super().__init__(
-            f"{what} {line:,} is longer than {MAX_LINE >> 20} MiB, the most a line may hold",
+            f"{what} {line:,} is longer than {MAX_LINE >> 20} MiB, the limit",
             path=path,
             hint="is it really a table file?",
         )
@@ -110,7 +110,7 @@ def bounded_lines(handle: IO[str], shown: str, first: int = 1) -> Iterator[str]:
 def csv_field_problem(error: csv.Error, line: int, shown: str) -> BundleError:
     """A ``csv.Error`` as a ``BundleError``: the field limit is worded as a long field."""
     if "field larger than field limit" in str(error):
-        return LineTooLong(line, shown, what="a field on line")
+        return LineTooLong(line, shown, what="a field of the record on line")
     return BundleError(f"the CSV cannot be read: {error}", path=shown)
 
 

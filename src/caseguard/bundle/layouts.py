@@ -100,10 +100,7 @@ class CsvTable:
         with self._open() as fh, _text_errors(self.path, self.shown):
             reader = csv.reader(bounded_lines(fh, self.shown), strict=True)
             _csv_next(reader, self.shown)
-            try:
-                yield from csv_records(reader, header, 0)
-            except csv.Error as exc:
-                raise csv_field_problem(exc, reader.line_num + 1, self.shown) from None
+            yield from csv_records(reader, header, 0, self.shown)
 
 
 def _csv_next(reader: Any, shown: str) -> list[str] | None:
@@ -113,11 +110,18 @@ def _csv_next(reader: Any, shown: str) -> list[str] | None:
         raise csv_field_problem(exc, reader.line_num + 1, shown) from None
 
 
-def csv_records(reader: Any, header: list[str], offset: int) -> Iterator[RawRow]:
+def csv_records(reader: Any, header: list[str], offset: int, shown: str) -> Iterator[RawRow]:
     """The rows of a ``csv.reader`` positioned at a record boundary ``offset`` lines in."""
     width = len(header)
     last_line = reader.line_num
-    for values in reader:
+    records = iter(reader)
+    while True:
+        try:
+            values = next(records)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # with the line the record starts on
+            raise csv_field_problem(exc, offset + last_line + 1, shown) from None
         line = offset + last_line + 1
         last_line = reader.line_num
         if not values or values == [""]:
