@@ -68,7 +68,7 @@ def create_engine(url: str) -> sa.Engine:
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            parent = Path(parsed.database).parent
+            parent = Path(_sqlite_file(parsed.database, parsed.query)).parent
             if not parent.exists():
                 raise StoreError(f"the folder for the SQLite file does not exist: {parent}")
     elif parsed.get_backend_name() != "postgresql":
@@ -82,6 +82,13 @@ def create_engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _sqlite_file(database: str, query: Any) -> str:
+    """The file of a SQLite URL's database (``file:PATH`` when ``uri=true``)."""
+    if str(query.get("uri", "")).lower() == "true" and database.startswith("file:"):
+        return database.removeprefix("file:").split("?", 1)[0]
+    return database
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
