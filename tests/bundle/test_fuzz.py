@@ -7,6 +7,7 @@ accepted + rejected) or raises a ``CaseguardError``; never any other exception.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import tempfile
@@ -124,3 +125,30 @@ def test_random_text_as_csv_rows(text: str) -> None:
         with (folder / "actions.csv").open("a", encoding="utf-8") as fh:
             fh.write(text)
         _read_survives(folder)
+
+
+KEYS = st.sampled_from(["staff_id", "role", "team", "Role", " role", "TEAM ", "extra"])
+VALUES = st.sampled_from(["S1", "S2", "S3", "officer", "supervisor", "T", "", None, 1])
+JSON_ROWS = st.lists(st.lists(st.tuples(KEYS, VALUES), max_size=5), max_size=6)
+
+
+@FUZZ
+@given(rows=JSON_ROWS)
+def test_json_rows_with_keys_given_twice(rows: list[list[tuple[str, object]]]) -> None:
+    """Both validators agree, and every line with a key given twice is rejected for it."""
+    lines = [
+        "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in row) + "}" for row in rows
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write(Path(tmp) / "b", {"staff": ""})
+        (folder / "staff.jsonl").write_text("".join(f"{line}\n" for line in lines))
+        _read_survives(folder)
+        with open_bundle(folder) as bundle:
+            report = validate_bundle(bundle)
+    twice = {
+        number
+        for number, row in enumerate(rows, start=1)
+        if len({k.strip().lower() for k, _ in row}) < len(row)
+    }
+    flagged = {e.row for e in report.errors if e.table == "staff" and "is given twice" in e.reason}
+    assert flagged == twice
