@@ -222,7 +222,7 @@ def test_json_key_given_twice_is_a_row_error(tmp_path: Path, line: str, key: str
         "table": "staff",
         "row": 2,
         "column": None,
-        "reason": f"the key '{key}' is given twice in the line",
+        "reason": f"the key '{key}' is given twice in the row",
     }
     assert expected in doc["errors"]
     assert doc["tables"]["staff"] == {"read": 2, "accepted": 1, "rejected": 1}

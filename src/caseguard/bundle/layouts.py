@@ -183,35 +183,47 @@ class JsonlTable:
 
 
 class _Keys(dict[str, Any]):
-    """A JSON object, and the first of its keys given twice (``None``: none is)."""
+    """A JSON object; ``repeated`` is a key its text gives twice (``None``: none is)."""
 
     repeated: str | None = None
 
 
 def _object(pairs: list[tuple[str, Any]]) -> _Keys:
     obj = _Keys(pairs)
-    if len(obj) < len(pairs) or len({k.strip().lower() for k in obj}) < len(obj):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            name = key.strip()
-            if name.lower() in seen:
-                obj.repeated = name
-                break
-            seen.add(name.lower())
+    if len(obj) < len(pairs):  # rare: find the key given twice
+        obj.repeated = _repeated_name([key for key, _ in pairs])
     return obj
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object
+)  # made once: json.loads(hook=) makes one a line
 
 
 def _json_row(number: int, line: str) -> RawRow:
     try:
-        obj = json.loads(line, object_pairs_hook=_object)
+        obj = _DECODER.decode(line)
     except (ValueError, RecursionError):
         return RawRow(number, {}, "the line is not valid JSON")
     if not isinstance(obj, dict):
         return RawRow(number, {}, "the line is not a JSON object")
     cells = {str(k).strip(): v for k, v in obj.items()}
-    if isinstance(obj, _Keys) and obj.repeated is not None:
-        return RawRow(number, cells, f"the key '{obj.repeated}' is given twice in the line")
+    repeated = obj.repeated if isinstance(obj, _Keys) else None
+    if repeated is None and len(cells) < len(obj):  # "role" and "role "
+        repeated = _repeated_name(list(obj))
+    if repeated is not None:  # keys that differ only in case: see ``Validator``
+        return RawRow(number, cells, f"the key '{repeated.strip()}' is given twice in the row")
     return RawRow(number, cells)
+
+
+def _repeated_name(keys: list[str]) -> str:
+    """The first key that repeats one before it, spaces around it set aside."""
+    seen: set[str] = set()
+    for key in keys:
+        if key.strip() in seen:
+            return key
+        seen.add(key.strip())
+    raise AssertionError("no key repeats")
 
 
 @dataclass

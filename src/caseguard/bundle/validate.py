@@ -218,7 +218,10 @@ class Validator:
         extra: dict[str, Any] = {}
         for name, cell in raw.cells.items():
             key = name.lower()
-            if key in readers:
+            if key in values:  # JSON keys that differ only in case: never pick one
+                reason = f"the key '{name}' is given twice in the row"
+                problems.append(RowProblem(spec.name, raw.number, None, reason))
+            elif key in readers:
                 values[key] = cell
             else:
                 extra[name] = cell
