@@ -195,9 +195,8 @@ def _object(pairs: list[tuple[str, Any]]) -> _Keys:
     return obj
 
 
-_DECODER = json.JSONDecoder(
-    object_pairs_hook=_object
-)  # made once: json.loads(hook=) makes one a line
+# Made once: json.loads(line, object_pairs_hook=...) would make a decoder for every line.
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)
 
 
 def _json_row(number: int, line: str) -> RawRow:
