@@ -19,11 +19,11 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.bundle.minimal import MINIMAL, write
 from tests.security.hostile import left_in, run_cli, scratch_tmp
+from tests.security.workbooks import minimal_workbook
 
 __all__ = ["scratch_tmp"]
 
@@ -76,16 +76,13 @@ def _all(data: bytearray, needle: bytes) -> list[int]:
 
 
 def xlsx_bomb(path: Path) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "staff"
-    for line in MINIMAL["staff"].splitlines():
-        sheet.append(line.split(","))
-    book.save(path)
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("xl/media/padding.bin", b"\0" * (40 << 20))
-    return path
+    """A valid workbook whose first sheet's XML ends in 40 MiB of spaces (legal XML)."""
+    minimal_workbook(path)
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    sheet = "xl/worksheets/sheet1.xml"
+    members = [(n, d + b" " * (40 << 20) if n == sheet else d) for n, d in members]
+    return zip_of(path, members)
 
 
 HONEST = b"a,b\n" + "".join(f"{i},{i * 7919 % 100_003}\n" for i in range(150_000)).encode()
@@ -159,7 +156,7 @@ ROWS: list[tuple[str, Make, list[str], int, str]] = [
         lambda p: xlsx_bomb(p / "b.xlsx"),
         [],
         2,
-        "zip member 'xl/media/padding.bin' unpacks to more than 200 times",
+        "zip member 'xl/worksheets/sheet1.xml' unpacks to more than 200 times",
     ),
     (
         "same-table-csv-and-parquet",
@@ -218,6 +215,13 @@ ROWS: list[tuple[str, Make, list[str], int, str]] = [
         [],
         2,
         "zip member '/tmp/evil.csv' points outside the zip",
+    ),
+    (
+        "required-table-missing",
+        lambda p: zip_of(p / "b.zip", without("cases.csv")),
+        [],
+        2,
+        "the required table 'cases' is missing",
     ),
     (
         "clean-zip-one-folder-down-with-junk",

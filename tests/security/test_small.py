@@ -8,8 +8,6 @@ row errors.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 import subprocess
@@ -19,11 +17,11 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.bundle.minimal import MINIMAL, write
 from tests.security.hostile import run_cli
+from tests.security.workbooks import minimal_workbook
 
 BAD = b"caf\xe9"
 FILLER = b"N%d,K1,S1,2024-03-04T10:00,log,an ordinary note\n"
@@ -242,15 +240,7 @@ def test_json_keys_once_each_are_accepted(tmp_path: Path) -> None:
 
 def _workbook(path: Path, role: str, saved: str | None = None) -> Path:
     """The minimal bundle as a workbook; staff row 2's role is ``role`` (maybe a formula)."""
-    book = openpyxl.Workbook()
-    assert book.active is not None
-    book.remove(book.active)
-    for name, text in MINIMAL.items():
-        sheet = book.create_sheet(name)
-        for record in csv.reader(io.StringIO(text)):
-            sheet.append(record)
-    book["staff"]["B3"] = role
-    book.save(path)
+    minimal_workbook(path, {("staff", "B3"): role})
     if saved is not None:  # what Excel writes: the formula and the value it last computed
         _rewrite(path, "<v />", f"<v>{saved}</v>", ' t="str"')
     return path

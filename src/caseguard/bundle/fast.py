@@ -64,8 +64,8 @@ class FastValidator:
         self, bundle: Bundle, report: ValidationReport
     ) -> Iterator[tuple[str, pl.DataFrame]]:
         """Accepted rows of every known table, in dependency order, as typed frames."""
-        require_tables(bundle, report)
-        try:
+        try:  # the id index (a temporary folder) is removed on every way out
+            require_tables(bundle, report)
             for spec in TABLES:
                 if spec.name in bundle.tables:
                     yield from self.table_frames(spec, bundle.tables[spec.name], report)

@@ -131,8 +131,8 @@ class Validator:
 
     def bundle_rows(self, bundle: Bundle, report: ValidationReport) -> Iterator[Outcome]:
         """Every row of every table, in dependency order, then unknown tables."""
-        require_tables(bundle, report)
-        try:
+        try:  # the id index (a temporary folder) is removed on every way out
+            require_tables(bundle, report)
             for spec in TABLES:
                 if spec.name in bundle.tables:
                     yield from self.table_rows(spec, bundle.tables[spec.name], report)
