@@ -24,6 +24,8 @@ from caseguard.errors import BundleError
 MAX_LINE = 64 << 20  # characters in one line, or in one CSV field
 csv.field_size_limit(MAX_LINE)  # the one place the csv module's limit is set
 _SCAN = 1 << 20
+# Opened without blocking, so a FIFO with no writer is refused, not waited on (POSIX).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class LineTooLong(BundleError):
@@ -75,7 +77,7 @@ def require_file(path: str | Path, shown: str) -> None:
 def open_binary(path: str | Path, shown: str) -> BinaryIO:
     """``path`` opened for reading bytes; anything but a regular file is refused, unread."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise BundleError(kind_problem(path) or "no such file", path=shown) from None
     except OSError as exc:
