@@ -233,13 +233,15 @@ def _cases(db: Path) -> int:
         return int(conn.execute("select count(*) from cases").fetchone()[0])
 
 
+# The process's own peak (VmHWM starts afresh at exec; ru_maxrss would carry pytest's).
 PEAK = (
-    "import resource, sys\n"
+    "import re, sys\n"
     "from caseguard.cli import main\n"
     "try:\n"
     "    main(sys.argv[1:])\n"
     "finally:\n"
-    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    peak = re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)\n"
     "    print(f'peak-kib={peak}', file=sys.stderr)\n"
 )
 
