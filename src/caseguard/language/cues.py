@@ -157,12 +157,15 @@ REPORT_VERB = (
     r"accepts|accepted|acknowledged|argued|argues|introduced|introduces|presented|presents|"
     r"portrayed|portrays|insist|explains|complained|complains|worried|worries|fears|feared|"
     r"is\s+adamant|was\s+adamant|is\s+of\s+the\s+view|was\s+of\s+the\s+view|has\s+said|"
-    r"has\s+told|has\s+described|has\s+stated|has\s+claimed)"
+    r"has\s+told|has\s+described|has\s+stated|has\s+claimed|found|finds|concluded|concludes|"
+    r"noted|notes|heard|warned|warns|threatened|threatens|advised|advises|assured|assures|"
+    r"promised|promises|informed|informs|wrote|recorded)"
 )
 ATTRIBUTION = _re2(
     r"(?P<speaker>(?:\b\w+\s+)?\b[\w']+)\s+(?:(?:has|had|have|then|also|later|repeatedly|openly|"
     r"again|previously|herself|himself|themselves|freely|proudly|initially|first|once|now|"
-    r"clearly|reportedly|allegedly|apparently|herself|always|often|only)\s+)*"
+    r"clearly|reportedly|allegedly|apparently|herself|always|often|only|wrongly|mistakenly|"
+    r"incorrectly|wrongfully|still|even|simply)\s+)*"
     rf"{REPORT_VERB}\b",
     I,
 )
@@ -171,12 +174,68 @@ SOURCE_PHRASE = _re2(
     r"|\b(?:her|his|their|the\s+\w+'s|\w+'s)\s+(?:account|version|view|position|claim|belief"
     r"|perception|description|explanation|words|narrative|case)\s+(?:is|was|being)\b"
     r"|\bas\s+(?:she|he|they|the\s+\w+)\s+(?:describes|described|calls|called|puts|put|says|said)\b"
-    r"|\b(?:per|quote|quoting|verbatim)\b",
+    r"|\b(?:per|quote|quoted|quoting|verbatim)\b",
     I,
 )
 # After a reporting verb, the words reported: "that", a colon or quote, a new subject, or "as".
 REPORTED = re.compile(
-    r"^\s*(?:[\w'-]+\s+){0,4}?(?:that\b|[:\"“‘']|(?:he|she|they|i|it|we|you)\b|as\b)", I
+    r"^\s*(?:[\w'-]+\s+){0,4}?(?:that\b|[:\"“‘']|(?:he|she|they|i|it|we|you)\b|as\b"
+    r"|(?:is|are|was|were|had|has|would|will|could|can|might|may|should|must)\b)",
+    I,
+)
+# A reporting verb used in the passive makes its subject the one told, not the speaker.
+TOLD = _words("told informed advised reminded warned asked assured reassured promised")
+AUXILIARIES = _words("is was are were be been being has had have")
+# Someone's view of the child reported without quotation marks: "children were said to be ...",
+# "they spoke of ...", "officers perceived the girls as ...", "she was labelled ...".
+PERCEPTION = _re2(
+    r"\b(?:(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:said|reported|alleged|claimed"
+    r"|rumou?red|described)\s+to\s+(?:be|have)"
+    r"|(?:spoke|speak|speaks|speaking|talked|talk|talks|talking)\s+of"
+    r"|(?:perceiv|view|regard|see|saw|seen|brand|describ|dismiss|writ|wrote|class|characteri[sz]"
+    r"|portray|depict|paint|cast|refer\w*\s+to|thought\s+of|think\w*\s+of|label)\w*"
+    r"(?:\s+off)?\s+(?:[\w'-]+\s+){0,5}?as|labell?ed|branded|heard\s+that)\b",
+    I,
+)
+# Perception verbs that name the child (the record's own voice unless a passive names nobody).
+NAMING = re.compile(r"^(?:describ|refer|class|characteri[sz]|portray)", I)
+PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", I)
+# Words a loose match can take for a speaker that are not one ("..., when found").
+NOT_SPEAKERS = _words("when then and if where while who which whom after before once until as")
+# The subject of a perception before it: the writer ("I", "we") adopts it; anyone else reports.
+FIRST_PERSON = re.compile(r"\b(?:i|we|in\s+my\s+view|in\s+our\s+view)\s*(?:\w+\s+){0,2}$", I)
+# Words after the hit that reject it: "which the inquiry criticised", "this is incorrect".
+REJECTED_AFTER = _re2(
+    r"(?:^|[,;:(\x{2013}\x{2014}]|\b(?:which|that|this|a|the)\b)\s*(?:[\w']+\s+){0,4}?"
+    r"(?:criticised|criticized|criticises|criticizes|rejected|rejects|disputed|disputes|condemned"
+    r"|(?:was|is|were|are|has\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:wrong|incorrect|inaccurate"
+    r"|untrue|not\s+accepted|rejected|withdrawn|mistaken|false|victim[\s-]*blaming))\b"
+    r"|\b(?:rather\s+than|instead\s+of)\s+as\s+(?:an?\s+|the\s+)?(?:victims?|child(?:ren)?)\b",
+    I,
+)
+# A concession that denies the words their effect: "even if the activity appears consensual".
+CONCESSIVE = _re2(
+    r"\beven\s+(?:if|where|when|though|in\s+cases\s+where)\b|\bregardless\s+of\s+whether\b"
+    r"|\bwhether\s+or\s+not\b",
+    I,
+)
+# What a child is groomed into believing: "grooming young people into believing they are ...".
+BELIEF = _re2(
+    r"\binto\s+(?:believing|thinking|feeling)\b|\b(?:child|children|young\s+(?:person|people)"
+    r"|victims?|she|he|they)\s+(?:(?:may|might|can|could|often|will|still|genuinely|truly|really)"
+    r"\s+)?(?:believes?|believed|thinks?|feels?)\s+(?:that\s+)?(?:she|he|they|it|the\s+\w+)\s+"
+    r"(?:is|are|was|were|has|have)\b",
+    I,
+)
+# A general statement about children, not about this child: "exploited children may ...".
+GENERIC_SUBJECT = re.compile(
+    r"^\W*(?:(?:all|most|many|some|exploited|vulnerable|groomed|young|other|such|abused)\s+)*"
+    r"(?:children|young\s+people|teenagers|adolescents|victims|an?\s+(?:(?:exploited|groomed"
+    r"|vulnerable|abused)\s+)?(?:child|young\s+person)|any\s+child|no\s+child)\b"
+    r"(?:\s+(?:who|under|aged|in|at)\b[^,;.]{0,60}?)?\s+(?:can|cannot|can't|could|may|might"
+    r"|should|must|will|do|does|don't|doesn't|are\s+not|aren't|is\s+not|isn't|often|never"
+    r"|rarely|always|sometimes|frequently|typically|usually|commonly)\b",
+    I,
 )
 CALL_VERB = re.compile(r"^(?:call|calls|called|calling|describ\w+|refer\w*|label\w*)", I)
 AFTER_ATTRIBUTION = _re2(
@@ -199,7 +258,7 @@ ADOPTION = _re2(
 # The writer, and colleagues writing in the same record: their words are the record's words.
 WRITER = _words(
     "i we me us officer officers police pc dc ds di dci sgt sergeant inspector constable oic "
-    "author writer reviewer supervisor this i've we've ive intelligence intel information "
+    "staff author writer reviewer supervisor this i've we've ive intelligence intel information "
     "records record checks enquiries cctv evidence it there is was are were be been being"
 )
 RANKS = _words("pc dc ds di dci sgt sergeant inspector constable det")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class Entry:
     sources: tuple[str, ...]
     child_only: bool = False
     subject_check: bool = True
+    weak_negation: bool = True  # False: a "not" before the words does not negate them
+    terms_regex: str | None = None  # whole terms a hit may lie inside ("child criminal exploitation")
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
 
@@ -96,10 +99,16 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ConfigError("the lexicon needs a list of 'entries'", path=str(where))
     macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
+    terms = _strings(data.get("terms") or [], "terms", str(where), "terms")
+    terms_regex = (
+        whole_words(tuple(_compiled(t, macros, str(where), "terms") for t in terms))
+        if terms
+        else None
+    )
     entries: list[Entry] = []
     seen: set[str] = set()
     for number, raw in enumerate(data["entries"], start=1):
-        entry = _entry(raw, number, macros, str(where))
+        entry = dataclasses.replace(_entry(raw, number, macros, str(where)), terms_regex=terms_regex)
         if entry.id in seen:
             raise ConfigError("duplicate entry id", path=str(where), key=entry.id)
         seen.add(entry.id)
@@ -139,6 +148,7 @@ def _entry(raw: Any, number: int, macros: dict[str, str], where: str) -> Entry:
         sources=_strings(raw["sources"], "sources", where, key),
         child_only=bool(raw.get("child_only", False)),
         subject_check=bool(raw.get("subject_check", True)),
+        weak_negation=bool(raw.get("weak_negation", True)),
         examples_match=_strings(raw.get("match", []), "match", where, key),
         examples_no_match=_strings(raw.get("no_match", []), "no_match", where, key),
     )
