@@ -228,7 +228,7 @@ def _attributed(around: Around) -> str | None:
     source = cues.SOURCE_PHRASE.search(before)
     if source is not None:
         return f"attributed to someone else ('{source.group(0)}')"
-    perceived = _perceived(before, around.after)
+    perceived = _perceived(cues.COORDINATION.split(before)[-1], around.after)
     if perceived is not None:
         return perceived
     for m in reversed(_attributions(before)):
@@ -236,6 +236,8 @@ def _attributed(around: Around) -> str | None:
         if len(cues.WORD.findall(between)) > 20:
             break
         verb = m.group(0)[len(m.group("speaker")) :].split()[-1].lower()
+        if _last_word(m.group("speaker")) in cues.POSSESSIVES:
+            continue  # "her calls are ...": a noun, not a reporting verb
         passive = _last_word(m.group("speaker")) in cues.AUXILIARIES
         if passive and (verb in cues.TOLD or cues.CALL_VERB.match(verb)):
             continue  # "she was told / described ...": the subject is not the speaker
@@ -343,9 +345,22 @@ def _nearest_person(around: Around) -> tuple[str, bool] | None:
         if tokens[index].lower() in cues.CLAUSE_OPENERS:
             return None  # "officers are of the view that <child> ...": a new clause's subject
         kind = _person(tokens, index)
-        if kind is not None:
+        if kind is not None and not _in_phrase(tokens, index):
             return tokens[index], kind
     return None
+
+
+def _in_phrase(tokens: list[str], index: int) -> bool:
+    """Whether a person word sits in a phrase after a preposition ("the sex with the men")."""
+    for back in (1, 2, 3):
+        if index - back < 0:
+            return False
+        word = tokens[index - back].lower()
+        if word in cues.PREPOSITIONS:
+            return True
+        if word not in cues.MODIFIERS:
+            return False
+    return False
 
 
 def _person(tokens: list[str], index: int) -> bool | None:

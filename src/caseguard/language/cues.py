@@ -150,7 +150,8 @@ REPORT_VERB = (
     r"(?:said|says|say|stated|states|told|tells|tell|claimed|claims|claim|described|describes|"
     r"describe|describing|referred\s+to|refers\s+to|refer\s+to|referring\s+to|called|calls|calling|"
     r"alleged|alleges|allege|insisted|insists|maintained|maintains|reported|reports|believes|"
-    r"believed|thinks|thought|feels|felt|disclosed|discloses|explained|explains|admitted|admits|"
+    r"believed|thinks|thought|feels|felt|feel|believe|assumed|assumes|assume|presumed|"
+    r"disclosed|discloses|explained|explains|admitted|admits|"
     r"denied|denies|suggested|suggests|asserted|asserts|considers|considered|regards|regarded|"
     r"views|viewed|sees|labelled|labels|boasted|boasts|bragged|brags|texted|messaged|wrote|"
     r"posted|shouted|replied|responded|answered|commented|mentioned|indicated|confirmed|"
@@ -197,13 +198,15 @@ PERCEPTION = _re2(
     r"(?:\s+off)?\s+(?:[\w'-]+\s+){0,5}?as|labell?ed|branded|heard\s+that)\b",
     I,
 )
+# A second main clause: a view reported before it does not reach the words after it.
+COORDINATION = re.compile(r",\s*(?:and|but|so|yet|while|whereas|although|though)\b", I)
 # Perception verbs that name the child (the record's own voice unless a passive names nobody).
 NAMING = re.compile(r"^(?:describ|refer|class|characteri[sz]|portray)", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", I)
 # Words a loose match can take for a speaker that are not one ("..., when found").
 NOT_SPEAKERS = _words("when then and if where while who which whom after before once until as")
 # The subject of a perception before it: the writer ("I", "we") adopts it; anyone else reports.
-FIRST_PERSON = re.compile(r"\b(?:i|we|in\s+my\s+view|in\s+our\s+view)\s*(?:\w+\s+){0,2}$", I)
+FIRST_PERSON = re.compile(r"\b(?:i|we|in\s+my\s+view|in\s+our\s+view)\b\s*(?:\w+\s+){0,2}$", I)
 # Words after the hit that reject it: "which the inquiry criticised", "this is incorrect".
 REJECTED_AFTER = _re2(
     r"(?:^|[,;:(\x{2013}\x{2014}]|\b(?:which|that|this|a|the)\b)\s*(?:[\w']+\s+){0,4}?"
@@ -281,6 +284,9 @@ CHILD_WORDS = _words(
     student schoolgirl schoolboy"""
 )
 ADULT_QUALIFIERS = _words("older adult grown elderly")
+POSSESSIVES = _words("her his their my our your its")
+PREPOSITIONS = _words("with by from of for between among")
+MODIFIERS = _words("the a an older adult several two three some these those other local known")
 GROUP_WORDS = _words("males females")
 AGENT_BEFORE = re.compile(
     r"\b(?:by|from)\s+(?:(?:an?|the|two|three|several|other|rival|older|local|known|some)\s+)*$", I
