@@ -25,6 +25,18 @@ OPTIONAL_SPACE = r"[\s\-]*"
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """A better wording, and the ages it is right for (``under``: only for a younger child)."""
+
+    text: str
+    under: float | None = None
+
+    def shown(self) -> str:
+        """The wording as the catalogue prints it (with its age limit, if any)."""
+        return self.text if self.under is None else f"{self.text} (only under {self.under:g})"
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One lexicon entry: what to flag, why, and what to write instead."""
 
@@ -35,7 +47,7 @@ class Entry:
     phrases: tuple[str, ...]  # the patterns as written in the lexicon (for the docs)
     exceptions: tuple[str, ...]
     why: str
-    better: tuple[str, ...]
+    better: tuple[str, ...]  # every wording as the catalogue prints it
     sources: tuple[str, ...]
     child_only: bool = False
     subject_check: bool = True
@@ -43,6 +55,25 @@ class Entry:
     terms_regex: str | None = None  # whole terms a hit may lie inside ("child criminal exploitation")
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
+    wordings: tuple[Wording, ...] = ()
+
+    def suggestions(self, child_age: float | None) -> tuple[str, ...]:
+        """The better wordings right for the child's age (an unknown age gets each with its limit).
+
+        "Raped" for "sexually active" is offered as such only under 13; for a child of 13 or
+        older it is left out rather than worded as if the child were younger.
+        """
+        if all(w.under is None for w in self.wordings):
+            return self.better
+        out = []
+        for wording in self.wordings:
+            if wording.under is None:
+                out.append(wording.text)
+            elif child_age is None:
+                out.append(f"{wording.text} (if the child was under {wording.under:g})")
+            elif child_age < wording.under:
+                out.append(wording.text)
+        return tuple(out)
 
     @property
     def regex(self) -> str:
@@ -131,6 +162,7 @@ def _entry(raw: Any, number: int, macros: dict[str, str], where: str) -> Entry:
         choices = ", ".join(s.value for s in Severity)
         raise ConfigError(f"severity must be one of {choices}", path=where, key=key) from None
     phrases = _strings(raw["patterns"], "patterns", where, key)
+    wordings = _wordings(raw["better"], where, key)
     patterns = tuple(_compiled(p, macros, where, key) for p in phrases)
     exceptions = tuple(
         _compiled(p, macros, where, key)
@@ -144,7 +176,8 @@ def _entry(raw: Any, number: int, macros: dict[str, str], where: str) -> Entry:
         phrases=phrases,
         exceptions=exceptions,
         why=" ".join(str(raw["why"]).split()),
-        better=_strings(raw["better"], "better", where, key),
+        better=tuple(w.shown() for w in wordings),
+        wordings=wordings,
         sources=_strings(raw["sources"], "sources", where, key),
         child_only=bool(raw.get("child_only", False)),
         subject_check=bool(raw.get("subject_check", True)),
@@ -152,6 +185,24 @@ def _entry(raw: Any, number: int, macros: dict[str, str], where: str) -> Entry:
         examples_match=_strings(raw.get("match", []), "match", where, key),
         examples_no_match=_strings(raw.get("no_match", []), "no_match", where, key),
     )
+
+
+def _wordings(value: Any, where: str, key: str) -> tuple[Wording, ...]:
+    """``better``: strings, or ``{wording: ..., under: AGE}`` for an age-limited wording."""
+    if not isinstance(value, list):
+        raise ConfigError("'better' must be a list", path=where, key=key)
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(Wording(item))
+        elif isinstance(item, dict) and isinstance(item.get("wording"), str):
+            under = item.get("under")
+            if under is not None and (isinstance(under, bool) or not isinstance(under, int | float)):
+                raise ConfigError("'under' must be an age in years", path=where, key=key)
+            out.append(Wording(item["wording"], None if under is None else float(under)))
+        else:
+            raise ConfigError("a 'better' item is a string or has a 'wording'", path=where, key=key)
+    return tuple(out)
 
 
 def _strings(value: Any, name: str, where: str, key: str) -> tuple[str, ...]:
