@@ -253,7 +253,7 @@ def _attributed(around: Around) -> str | None:
 def _perceived(before: str, after: str) -> str | None:
     """Someone's view reported without quotation marks ("they were seen as ...")."""
     found = None
-    for found in cues.PERCEPTION.finditer(before):
+    for found in cues.PERCEPTION.finditer(before):  # noqa: B007 (the last one is wanted)
         pass
     if found is None or len(cues.WORD.findall(before[found.end() :])) > 12:
         return None
@@ -399,7 +399,7 @@ def _child_object(around: Around) -> bool:
     return False
 
 
-_CLAUSE_LINKS = frozenset("and but or who which while when whereas".split())
+_CLAUSE_LINKS = frozenset(["and", "but", "or", "who", "which", "while", "when", "whereas"])
 _CHECKS = (
     (Decision.ORDINARY_SENSE, _exception),
     (Decision.CHALLENGED, _challenge),

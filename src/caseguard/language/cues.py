@@ -81,7 +81,8 @@ GUIDANCE = _re2(
     r"\b(?:(?:should|must|shall|ought\s+to|do|does|please\s+do|to)\s*(?:not|n't)|never|avoid(?:ing|s)?"
     r"|refrain\s+from|stop)\s+(?:be\s+)?(?:\w+\s+)?"
     r"(?P<verb>use|using|used|describ\w*|refer\w*|call|calling|called|label\w*|write|writing|"
-    r"written|characteri[sz]\w*|talk\w*\s+about|portray\w*|fram\w+|record\w*)\b(?P<tail>.{0,60})",
+    r"written|characteri[sz]\w*|talk\w*\s+about|portray\w*|fram\w+|record\w*|tell|telling|say|saying"
+    r"|warn|warning|advise|advising|suggest|suggesting)\b(?P<tail>.{0,60})",
     I,
 )
 GUIDANCE_TAIL = re.compile(
@@ -204,7 +205,9 @@ COORDINATION = re.compile(r",\s*(?:and|but|so|yet|while|whereas|although|though)
 NAMING = re.compile(r"^(?:describ|refer|class|characteri[sz]|portray)", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", I)
 # Words a loose match can take for a speaker that are not one ("..., when found").
-NOT_SPEAKERS = _words("when then and if where while who which whom after before once until as")
+NOT_SPEAKERS = _words(
+    "when then and if where while who which whom after before once until as not never do don't"
+)
 # The subject of a perception before it: the writer ("I", "we") adopts it; anyone else reports.
 FIRST_PERSON = re.compile(r"\b(?:i|we|in\s+my\s+view|in\s+our\s+view)\b\s*(?:\w+\s+){0,2}$", I)
 # Words after the hit that reject it: "which the inquiry criticised", "this is incorrect".

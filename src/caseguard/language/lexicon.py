@@ -52,7 +52,9 @@ class Entry:
     child_only: bool = False
     subject_check: bool = True
     weak_negation: bool = True  # False: a "not" before the words does not negate them
-    terms_regex: str | None = None  # whole terms a hit may lie inside ("child criminal exploitation")
+    terms_regex: str | None = (
+        None  # whole terms a hit may lie inside ("child criminal exploitation")
+    )
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     wordings: tuple[Wording, ...] = ()
@@ -139,7 +141,9 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     entries: list[Entry] = []
     seen: set[str] = set()
     for number, raw in enumerate(data["entries"], start=1):
-        entry = dataclasses.replace(_entry(raw, number, macros, str(where)), terms_regex=terms_regex)
+        entry = dataclasses.replace(
+            _entry(raw, number, macros, str(where)), terms_regex=terms_regex
+        )
         if entry.id in seen:
             raise ConfigError("duplicate entry id", path=str(where), key=entry.id)
         seen.add(entry.id)
@@ -197,7 +201,9 @@ def _wordings(value: Any, where: str, key: str) -> tuple[Wording, ...]:
             out.append(Wording(item))
         elif isinstance(item, dict) and isinstance(item.get("wording"), str):
             under = item.get("under")
-            if under is not None and (isinstance(under, bool) or not isinstance(under, int | float)):
+            if under is not None and (
+                isinstance(under, bool) or not isinstance(under, int | float)
+            ):
                 raise ConfigError("'under' must be an age in years", path=where, key=key)
             out.append(Wording(item["wording"], None if under is None else float(under)))
         else:
