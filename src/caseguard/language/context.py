@@ -244,10 +244,27 @@ def _attributed(around: Around) -> str | None:
         if cues.CALL_VERB.match(verb) or cues.REPORTED.match(between + around.match):
             speaker = _speaker(m.group("speaker"))
             return None if speaker is None else f"attributed to {speaker}"
+    spoken = _speaks_the_words(before, around.match)
+    if spoken is not None:
+        return spoken
     believed = cues.BELIEF.search(before)
     if believed is not None:
         return f"what the child is led to believe ('{believed.group(0)}'), not the writer's words"
     return _attributed_after(around)
+
+
+def _speaks_the_words(before: str, match: str) -> str | None:
+    """Words that open with a reporting verb: who speaks them ("the suspect warned her ...")."""
+    head = before + match.split(" ", 1)[0]
+    found = None
+    for found in cues.ATTRIBUTION.finditer(head[-80:]):  # noqa: B007 (the last one is wanted)
+        pass
+    if found is None or found.end() != len(head[-80:]):
+        return None
+    if _last_word(found.group("speaker")) in cues.AUXILIARIES:
+        return None  # "she was told ...": who told her is not named
+    speaker = _speaker(found.group("speaker"))
+    return None if speaker is None else f"attributed to {speaker}"
 
 
 def _perceived(before: str, after: str) -> str | None:

@@ -101,7 +101,8 @@ STRONG_NEGATION = _re2(
     r"|considered|seen|viewed|regarded)\b"
     r"|\b(?:untrue|false|wrong|unfounded|incorrect|inaccurate)\s+(?:that|to\s+(?:say|suggest))\b"
     r"|\b(?:denied|denies|deny|rejected|rejects|reject|ruled\s+out|disproved|dispelled)\b"
-    r"|\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\b",
+    r"|\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\b"
+    r"|\b(?:wrongly|mistakenly|incorrectly|falsely|erroneously|wrongfully)\b",
     I,
 )
 NEGATION = re.compile(
@@ -264,7 +265,7 @@ ADOPTION = _re2(
 # The writer, and colleagues writing in the same record: their words are the record's words.
 WRITER = _words(
     "i we me us officer officers police pc dc ds di dci sgt sergeant inspector constable oic "
-    "staff author writer reviewer supervisor this i've we've ive intelligence intel information "
+    "staff professionals practitioners agencies partners author writer reviewer supervisor this i've we've ive intelligence intel information "
     "records record checks enquiries cctv evidence it there is was are were be been being"
 )
 RANKS = _words("pc dc ds di dci sgt sergeant inspector constable det")
