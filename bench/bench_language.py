@@ -7,8 +7,8 @@ First, before and after in one run: the end-to-end screen of the same CSV by the
 git into a temporary folder) and by this checkout, each in a fresh process, alternating, best CPU
 time of each kept; the ratio of their throughputs is printed.
 
-Then it writes N deterministic synthetic notes (mostly neutral crime-report sentences, about 3% with a
-victim-blaming phrase) to a temporary CSV, then times: the end-to-end screen (read CSV, match,
+Then, on the same N deterministic synthetic notes (mostly neutral crime-report sentences,
+about 3% with a victim-blaming phrase) in a temporary CSV, it times: the end-to-end screen (read CSV, match,
 context, write JSON Lines), the raw ``re2.Set`` pass over the same text held in memory, and a
 naive Python ``re`` alternation of every pattern (run on a subset and extrapolated). Peak memory
 is measured in fresh processes at two sizes to show it stays flat.

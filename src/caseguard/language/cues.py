@@ -265,7 +265,8 @@ ADOPTION = _re2(
 # The writer, and colleagues writing in the same record: their words are the record's words.
 WRITER = _words(
     "i we me us officer officers police pc dc ds di dci sgt sergeant inspector constable oic "
-    "staff professionals practitioners agencies partners author writer reviewer supervisor this i've we've ive intelligence intel information "
+    "staff professionals practitioners agencies partners author writer reviewer supervisor "
+    "this i've we've ive intelligence intel information "
     "records record checks enquiries cctv evidence it there is was are were be been being"
 )
 RANKS = _words("pc dc ds di dci sgt sergeant inspector constable det")
