@@ -8,10 +8,10 @@ git into a temporary folder) and by this checkout, each in a fresh process, alte
 time of each kept; the ratio of their throughputs is printed.
 
 Then, on the same N deterministic synthetic notes (mostly neutral crime-report sentences,
-about 3% with a victim-blaming phrase) in a temporary CSV, it times: the end-to-end screen (read CSV, match,
-context, write JSON Lines), the raw ``re2.Set`` pass over the same text held in memory, and a
-naive Python ``re`` alternation of every pattern (run on a subset and extrapolated). Peak memory
-is measured in fresh processes at two sizes to show it stays flat.
+about 3% with a victim-blaming phrase) in a temporary CSV, it times: the end-to-end screen (read
+CSV, match, context, write JSON Lines), the raw ``re2.Set`` pass over the same text held in
+memory, and a naive Python ``re`` alternation of every pattern (run on a subset and
+extrapolated). Peak memory is measured in fresh processes at two sizes to show it stays flat.
 """
 
 from __future__ import annotations
