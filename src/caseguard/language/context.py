@@ -224,7 +224,7 @@ def _quoted(note: NoteText, start: int, end: int) -> str | None:
 
 
 def _attributed(around: Around) -> str | None:
-    before = _last_clause(around.before)
+    before = cues.WRITER_CLAUSE.split(_last_clause(around.before))[-1]
     source = cues.SOURCE_PHRASE.search(before)
     if source is not None:
         return f"attributed to someone else ('{source.group(0)}')"

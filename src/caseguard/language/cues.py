@@ -74,7 +74,10 @@ METALANGUAGE = _re2(
     r"|\b(?:officers?|oic|staff|team|author|writer|all)\b[^.;]{0,30}\breminded\b"
     r"|\breminded\s+(?:the\s+)?(?:officers?|oic|staff|team|all|author|writer)\b"
     r"|\bnot\s+(?:an?\s+)?(?:accurate|appropriate|acceptable|helpful|fair|correct)\s+"
-    r"(?:description|term|way|language|word|phrase|label)",
+    r"(?:description|term|way|language|word|phrase|label)"
+    r"|\b(?:wrong|inappropriate|unfair|incorrect|inaccurate|unacceptable|misleading|not\s+(?:right"
+    r"|fair|appropriate|acceptable))\s+to\s+(?:describe|call|say|suggest|label|refer\s+to"
+    r"|think\s+of|see|treat|view|record|write\s+(?:of|about))\b",
     I,
 )
 GUIDANCE = _re2(
@@ -202,12 +205,16 @@ PERCEPTION = _re2(
 )
 # A second main clause: a view reported before it does not reach the words after it.
 COORDINATION = re.compile(r",\s*(?:and|but|so|yet|while|whereas|although|though)\b", I)
+# A new main clause in the writer's voice: what was reported before it does not reach past it.
+WRITER_CLAUSE = re.compile(
+    r",\s*(?:and|but|so|yet)\s+(?=(?:we|i|officers?|police|the\s+(?:oic|officer|writer))\b)", I
+)
 # Perception verbs that name the child (the record's own voice unless a passive names nobody).
 NAMING = re.compile(r"^(?:describ|refer|class|characteri[sz]|portray)", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", I)
 # Words a loose match can take for a speaker that are not one ("..., when found").
 NOT_SPEAKERS = _words(
-    "when then and if where while who which whom after before once until as not never do don't"
+    "when then and if where while who which whom after before once until as not never do don't to"
 )
 # The subject of a perception before it: the writer ("I", "we") adopts it; anyone else reports.
 FIRST_PERSON = re.compile(r"\b(?:i|we|in\s+my\s+view|in\s+our\s+view)\b\s*(?:\w+\s+){0,2}$", I)
