@@ -97,6 +97,7 @@ class Entry:
 class Lexicon:
     entries: tuple[Entry, ...]
     path: str
+    source_keys: tuple[tuple[str, str], ...] = ()  # key, then title and address
 
     def by_id(self, entry_id: str) -> Entry:
         for entry in self.entries:
@@ -140,6 +141,9 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if terms
         else None
     )
+    keys = data.get("source_keys") or {}
+    if not isinstance(keys, dict):
+        raise ConfigError("'source_keys' must map a key to a title and address", path=str(where))
     entries: list[Entry] = []
     seen: set[str] = set()
     for number, raw in enumerate(data["entries"], start=1):
@@ -149,8 +153,13 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if entry.id in seen:
             raise ConfigError("duplicate entry id", path=str(where), key=entry.id)
         seen.add(entry.id)
+        unknown = [k for k in entry.sources if keys and k not in keys]
+        if unknown:
+            raise ConfigError(
+                f"unknown source key {', '.join(unknown)}", path=str(where), key=entry.id
+            )
         entries.append(entry)
-    return Lexicon(tuple(entries), str(where))
+    return Lexicon(tuple(entries), str(where), tuple((str(k), str(v)) for k, v in keys.items()))
 
 
 def _entry(raw: Any, number: int, macros: dict[str, str], where: str) -> Entry:
