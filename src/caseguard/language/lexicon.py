@@ -127,7 +127,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     """Read and check a lexicon file; every problem is a ``ConfigError`` naming the entry."""
     where = Path(path) if path is not None else DEFAULT_PATH
     try:
-        data = yaml.load(where.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (safe)
+        data = yaml.load(where.read_text(encoding="utf-8"), Loader=_LOADER)
     except OSError as exc:
         raise ConfigError(f"cannot read the lexicon ({exc.strerror})", path=str(where)) from None
     except yaml.YAMLError as exc:
