@@ -1,24 +1,31 @@
 """Benchmark the language screen on synthetic notes (one core).
 
-    .venv/bin/python -m bench.bench_language [--notes N]
+    .venv/bin/python -m bench.bench_language [--notes N] [--baseline REF] [--compare-only]
 
-Writes N deterministic synthetic notes (mostly neutral crime-report sentences, about 3% with a
-victim-blaming phrase) to a temporary CSV, then times: the end-to-end screen (read CSV, match,
-context, write JSON Lines), the raw ``re2.Set`` pass over the same text held in memory, and a
-naive Python ``re`` alternation of every pattern (run on a subset and extrapolated). Peak memory
-is measured in fresh processes at two sizes to show it stays flat.
+First, before and after in one run: the end-to-end screen of the same CSV by the code at git
+``REF`` (default ``af6e3c9``, the screen before the real-text work; its ``src`` is unpacked from
+git into a temporary folder) and by this checkout, each in a fresh process, alternating, best CPU
+time of each kept; the ratio of their throughputs is printed.
+
+Then, on the same N deterministic synthetic notes (mostly neutral crime-report sentences,
+about 3% with a victim-blaming phrase) in a temporary CSV, it times: the end-to-end screen (read
+CSV, match, context, write JSON Lines), the raw ``re2.Set`` pass over the same text held in
+memory, and a naive Python ``re`` alternation of every pattern (run on a subset and
+extrapolated). Peak memory is measured in fresh processes at two sizes to show it stays flat.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import random
 import re
 import resource
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -140,6 +147,74 @@ def naive_re(texts: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, sum(len(t.encode()) for t in texts)
 
 
+BASELINE = "af6e3c9"  # the language screen before the real-text work (issue 12)
+ROOT = Path(__file__).parents[1]
+# The end-to-end screen as the CLI runs it, in a fresh process, with ``caseguard`` imported from
+# the given ``src`` folder: wall seconds, CPU seconds (this process, one thread) and findings.
+_TIMED = (
+    "import sys, time\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from pathlib import Path\n"
+    "import caseguard\n"
+    "assert caseguard.__file__.startswith(sys.argv[1]), caseguard.__file__\n"
+    "from caseguard.language.formats import write_findings\n"
+    "from caseguard.language.inputs import note_batches\n"
+    "from caseguard.language.screen import screen_batches\n"
+    "start, cpu = time.perf_counter(), time.process_time()\n"
+    "with open(sys.argv[3], 'w', encoding='utf-8') as handle:\n"
+    "    found = write_findings(screen_batches(note_batches(Path(sys.argv[2]))), 'jsonl', handle)\n"
+    "print(time.perf_counter() - start, time.process_time() - cpu, found)\n"
+)
+
+
+def unpack_source(ref: str, folder: Path) -> Path:
+    """The ``src`` folder of git ``ref``, unpacked under ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def timed_screen(src: Path, path: Path, out: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and findings of the screen from ``src`` on ``path``."""
+    result = subprocess.run(
+        [sys.executable, "-c", _TIMED, str(src), str(path), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    wall, cpu, found = result.stdout.split()
+    return float(wall), float(cpu), int(found)
+
+
+def before_after(ref: str, path: Path, mb: float, notes: int, rounds: int = 3) -> float:
+    """Print the base commit's and this checkout's end-to-end rates; the CPU throughput ratio.
+
+    The two run in turn, the order swapped each round, so that a burst of load from other jobs
+    on the machine falls on both; the best CPU time of each is kept.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        base = unpack_source(ref, Path(folder))
+        best: dict[str, tuple[float, float, int]] = {}
+        for number in range(rounds):
+            pair = [("before", base), ("after", ROOT / "src")]
+            for label, src in pair if number % 2 == 0 else pair[::-1]:
+                run = timed_screen(src, path, Path(folder) / f"{label}.jsonl")
+                if label not in best or run[1] < best[label][1]:
+                    best[label] = run
+    for label, (wall, cpu, found) in sorted(best.items(), reverse=True):
+        name = f"{label} ({ref})" if label == "before" else f"{label} (this checkout)"
+        print(f"{rates(name, mb, notes, wall, cpu)}  findings {found:,}")
+    ratio = best["before"][1] / best["after"][1]
+    print(f"after / before throughput (CPU, best of {rounds} each): {ratio:.2f}")
+    return ratio
+
+
 def peak_memory(path: Path) -> int:
     """Peak resident memory (KiB, VmHWM) of a fresh process screening ``path`` end to end.
 
@@ -168,13 +243,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=1_000_000)
     parser.add_argument("--naive-notes", type=int, default=20_000)
+    parser.add_argument("--baseline", default=BASELINE, help="git ref to compare against")
+    parser.add_argument("--compare-only", action="store_true", help="only before and after")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         small, big = Path(folder) / "small.csv", Path(folder) / "notes.csv"
         size = generate(big, args.notes)
-        generate(small, max(1, args.notes // 10))
         mb = size / 1e6
         print(f"notes {args.notes:,}  CSV {mb:,.1f} MB  cpu cores {os.cpu_count()}")
+        before_after(args.baseline, big, mb, args.notes)
+        if args.compare_only:
+            return
+        generate(small, max(1, args.notes // 10))
         notes = args.notes
         wall, cpu, found = end_to_end(big, Path(folder) / "out.jsonl")
         label = "end to end (read CSV, match, context, write JSONL)"

@@ -73,6 +73,29 @@ def test_age_option_applies_when_the_file_has_none(notes: Path, tmp_path: Path) 
     assert run("screen", "--age", "15", str(path))[0] == 1
 
 
+def test_no_under_13_wording_for_an_older_child(tmp_path: Path) -> None:
+    path = tmp_path / "n.txt"
+    path.write_text("She is sexually active.\n", encoding="utf-8")
+    code, out, _ = run("screen", "--age", "15", str(path))
+    assert code == 1 and "raped" not in out and "under 13" not in out
+    code, out, _ = run("screen", "--age", "12", "--format", "json", str(path))
+    assert json.loads(out)[0]["suggestion"] == "the child has been raped"
+
+
+def test_every_format_names_the_note_and_the_case(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "note_id,case_id,text,child_age\nN-7,C-3,She continues to place herself at risk.,14\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("screen", str(path))
+    assert code == 1 and f"{path}:2:" in out and "case C-3  note N-7  VB-PLACING-AT-RISK" in out
+    for fmt in ("jsonl", "json"):
+        out = run("screen", "--format", fmt, str(path))[1]
+        data = json.loads(out.splitlines()[0]) if fmt == "jsonl" else json.loads(out)[0]
+        assert (data["note_id"], data["case_id"]) == ("N-7", "C-3")
+
+
 def test_advisory_flag(tmp_path: Path) -> None:
     path = tmp_path / "n.txt"
     path.write_text("She disclosed historical sexual abuse.\n", encoding="utf-8")
@@ -105,7 +128,18 @@ def test_bundle_input(small_bundle: Path) -> None:
     code, out, err = run("screen", "--format", "jsonl", str(small_bundle))
     assert code in (0, 1), err
     for line in out.splitlines():
-        assert json.loads(line)["note_id"]
+        data = json.loads(line)
+        assert data["note_id"] and data["case_id"]
+    code, out, _ = run("screen", str(small_bundle))
+    for line in out.splitlines():
+        assert "  case " in line and "  note " in line
+
+
+def test_language_eval_reports_each_set_on_its_own() -> None:
+    sets = [str(HERE / name) for name in ("devset.csv", "realtext.csv")]
+    code, out, _ = run("language-eval", *sets)
+    assert code == 0
+    assert out.count("precision") == 3 and all(f"== {s}" in out for s in sets)
 
 
 def test_language_eval_prints_figures_and_misses() -> None:

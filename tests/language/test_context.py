@@ -83,6 +83,74 @@ CASES = {
             "The suspect engaged in sexual activity with a child.", 15, Decision.ORDINARY_SENSE
         ),
     ],
+    "reported view": [
+        make_case("Children were said to be willing participants.", 15, Decision.QUOTED),
+        make_case("They spoke of children being promiscuous.", 15, Decision.QUOTED),
+        make_case(
+            "Officers perceived the girls as having brought it on themselves.", 15, Decision.QUOTED
+        ),
+        make_case(
+            "Professionals wrongly view children who carry drugs as willing participants.",
+            15,
+            Decision.QUOTED,
+        ),
+        make_case("She was labelled a troublemaker at the home.", 15, Decision.QUOTED),
+        make_case("I view her as a willing participant.", 15),  # the writer's own view
+        make_case("She is described as promiscuous by staff at the placement.", 15),
+        make_case("Mia was told it would be difficult to prove.", 15),  # the teller is unnamed
+        make_case(
+            "She is worried that court will be hard, and a ChISVA was offered.",
+            15,
+            Decision.QUOTED,
+        ),
+    ],
+    "rejected after": [
+        make_case(
+            "She was described as sexually active, which the inspectorate criticised.",
+            12,
+            Decision.NEGATED,
+        ),
+        make_case(
+            "She has been called a willing participant in the past; this is incorrect.",
+            15,
+            Decision.NEGATED,
+        ),
+        make_case("This is teenage rebellion rather than exploitation.", 15),
+    ],
+    "generic and concessive": [
+        make_case(
+            "Even if the activity appears consensual, it is exploitation.", 15, Decision.GENERIC
+        ),
+        make_case(
+            "Exploited children may appear to go willingly with the perpetrators.",
+            15,
+            Decision.GENERIC,
+        ),
+        make_case(
+            "Grooming young people into believing they are in consensual relationships is common.",
+            15,
+            Decision.QUOTED,
+        ),
+        make_case("Children at the flat were consenting, officers believe.", 15),
+        make_case("Taking risks is part of growing up.", 15, Decision.ORDINARY_SENSE),
+        make_case("Her going missing is just part of growing up.", 15),
+    ],
+    "terms": [
+        make_case(
+            "He was referred to the child criminal exploitation team.", 15, Decision.ORDINARY_SENSE
+        ),
+        make_case("He is a child criminal.", 15),
+    ],
+    "dissuading": [
+        make_case("I told her that court would be very hard for her.", 15),
+        make_case("The suspect told her nothing would come of it.", 15, Decision.QUOTED),
+        make_case(
+            "Do not tell a child that it will be their word against his.", 15, Decision.CHALLENGED
+        ),
+        make_case(
+            "Advised Sophie that without her support there was little point in reporting.", 15
+        ),
+    ],
 }
 ROWS = [(rule, *case) for rule, cases in CASES.items() for case in cases]
 
@@ -97,6 +165,22 @@ def test_context(rule: str, text: str, age: float | None, decision: Decision) ->
     else:
         assert not result.findings, f"{rule}: {decisions}"
         assert decision in {r.decision for r in result.recorded}, result.recorded
+
+
+@pytest.mark.parametrize(
+    ("age", "raped"),
+    [
+        (12, "the child has been raped"),
+        (None, "the child has been raped (if the child was under 13)"),
+        (13, None),
+        (15, None),
+    ],
+)
+def test_suggestions_fit_the_age(age: float | None, raped: str | None) -> None:
+    (finding,) = screen("She is sexually active.", child_age=age)
+    wordings = [s for s in finding.suggestions if "raped" in s]
+    assert wordings == ([raped] if raped else [])
+    assert finding.suggestions  # a child of 13 or older still gets a better wording
 
 
 def test_unknown_age_is_treated_as_a_child_and_said() -> None:

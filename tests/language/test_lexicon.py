@@ -30,6 +30,17 @@ def test_entry_does_not_match_its_counter_examples(entry: Entry, sentence: str) 
     assert not entry_hits(entry, sentence), f"{entry.id} should not match: {sentence}"
 
 
+def test_every_pattern_also_compiles_in_python_re() -> None:
+    """Loading checks patterns in RE2 only; the benchmark and ``quote_safe`` need Python too."""
+    import re
+
+    from caseguard.language import csvblocks
+
+    for entry in LEXICON.entries:
+        re.compile(entry.regex.removeprefix("(?i)"), re.I | re.A)
+    assert csvblocks.quote_safe()
+
+
 def test_every_entry_is_complete() -> None:
     for entry in LEXICON.entries:
         assert entry.examples_match and entry.better and entry.sources, entry.id

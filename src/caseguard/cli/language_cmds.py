@@ -10,7 +10,7 @@ import click
 
 from caseguard.cli import main
 from caseguard.cli.options import format_option, zip_limit_options
-from caseguard.language.evaluate import evaluate
+from caseguard.language.evaluate import Evaluation, evaluate
 from caseguard.language.formats import write_findings
 from caseguard.language.inputs import Batch, note_batches
 from caseguard.language.screen import screen_batches
@@ -33,9 +33,10 @@ SHOWN_MISSES = 200
 def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: bool) -> None:
     """Flag victim-blaming language about children in notes.
 
-    INPUT is a text file (one note per line), a CSV (note_id,text[,child_age]) or a case bundle
-    (folder, .zip or .xlsx). Exit code 0 when nothing is flagged, 1 when something is, 2 when an
-    input cannot be read.
+    INPUT is a text file (one note per line), a CSV (note_id,text[,child_age][,case_id]) or a
+    case bundle (folder, .zip or .xlsx). Every format names the note id and, where known, the
+    case id. Suggestions fit the child's age. Exit code 0 when nothing is flagged, 1 when
+    something is, 2 when an input cannot be read.
     """
     batches = _all_batches(inputs, age)
     found = write_findings(screen_batches(batches, advisory=advisory), fmt, sys.stdout)
@@ -49,15 +50,30 @@ def _all_batches(inputs: tuple[Path, ...], age: float | None) -> Iterator[Batch]
 
 
 @main.command("language-eval")
-@click.argument("labelled", type=click.Path(path_type=Path))
+@click.argument("labelled", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--advisory", is_flag=True, help="Also count advisory wording as flagged.")
-def language_eval(labelled: Path, advisory: bool) -> None:
-    """Precision, recall and F1 of the language screen on a labelled CSV.
+def language_eval(labelled: tuple[Path, ...], advisory: bool) -> None:
+    """Precision, recall and F1 of the language screen on one or more labelled CSVs.
 
     Columns: note_id,child_age,label,text (label 1 = should be flagged). A note counts as flagged
-    when it has at least one finding. Misses are listed.
+    when it has at least one finding. Each set is reported on its own (never pooled), with its
+    misses listed.
     """
-    result = evaluate(labelled, advisory=advisory)
+    results = [(path, evaluate(path, advisory=advisory)) for path in labelled]
+    for number, (path, result) in enumerate(results):
+        if len(results) > 1:
+            click.echo(("\n" if number else "") + f"== {path}")
+        _report(result)
+    if len(results) > 1:
+        click.echo("\nset  notes  precision  recall  F1")
+        for path, result in results:
+            click.echo(
+                f"{path}  {result.total}  {result.precision:.3f}  {result.recall:.3f}  "
+                f"{result.f1:.3f}"
+            )
+
+
+def _report(result: Evaluation) -> None:
     click.echo(
         f"notes {result.total}  TP {result.true_positives}  FP {result.false_positives}  "
         f"FN {result.false_negatives}  TN {result.true_negatives}"

@@ -164,15 +164,44 @@ def _adult_age(child_age: float | None) -> str:
 
 
 def _exception(entry: Entry, around: Around) -> str | None:
+    start, end = around.offset, around.offset + len(around.match)
+    if entry.terms_regex is not None:
+        terms = _EXCEPTIONS.get("")
+        if terms is None:
+            terms = _EXCEPTIONS[""] = re.compile(entry.terms_regex, re.I | re.A)
+        for m in terms.finditer(around.sentence):
+            if m.start() <= start and end <= m.end():
+                return f"part of the term '{m.group(0)}'"
     if entry.exception_regex is None:
         return None
     pattern = _EXCEPTIONS.get(entry.id)
     if pattern is None:
         pattern = _EXCEPTIONS[entry.id] = re.compile(entry.exception_regex, re.I | re.A)
-    start, end = around.offset, around.offset + len(around.match)
     for m in pattern.finditer(around.sentence):
         if m.start() < end and start < m.end():
             return f"ordinary or legal sense: '{m.group(0)}'"
+    return None
+
+
+def _rejected(entry: Entry, around: Around) -> str | None:
+    """Words rejected right after they are named: "..., which the inquiry criticised"."""
+    found = cues.REJECTED_AFTER.search(around.after)
+    if found is None:
+        return None
+    return f"rejected after the words ('{found.group(0).strip(' ,;:(')}')"
+
+
+def _generic(entry: Entry, around: Around) -> str | None:
+    """A concession ("even if ...") or a general statement about children, not this child."""
+    clause = _last_clause(around.before)
+    conceded = cues.CONCESSIVE.search(clause)
+    if conceded is not None:
+        return f"conceded in order to deny it ('{conceded.group(0)}'), not said of the child"
+    if ";" not in around.before and ":" not in around.before:
+        general = cues.GENERIC_SUBJECT.match(around.sentence)
+        if general is not None and general.end() <= around.offset + len(around.match):
+            words = " ".join(general.group(0).split())
+            return f"a general statement about children ('{words}'), not about this child"
     return None
 
 
@@ -195,19 +224,71 @@ def _quoted(note: NoteText, start: int, end: int) -> str | None:
 
 
 def _attributed(around: Around) -> str | None:
-    before = _last_clause(around.before)
+    before = cues.WRITER_CLAUSE.split(_last_clause(around.before))[-1]
     source = cues.SOURCE_PHRASE.search(before)
     if source is not None:
         return f"attributed to someone else ('{source.group(0)}')"
+    perceived = _perceived(cues.COORDINATION.split(before)[-1], around.after)
+    if perceived is not None:
+        return perceived
     for m in reversed(_attributions(before)):
         between = before[m.end() :]
         if len(cues.WORD.findall(between)) > 20:
             break
-        verb = m.group(0)[len(m.group("speaker")) :].split()[-1]
+        verb = m.group(0)[len(m.group("speaker")) :].split()[-1].lower()
+        if _last_word(m.group("speaker")) in cues.POSSESSIVES:
+            continue  # "her calls are ...": a noun, not a reporting verb
+        passive = _last_word(m.group("speaker")) in cues.AUXILIARIES
+        if passive and (verb in cues.TOLD or cues.CALL_VERB.match(verb)):
+            continue  # "she was told / described ...": the subject is not the speaker
         if cues.CALL_VERB.match(verb) or cues.REPORTED.match(between + around.match):
             speaker = _speaker(m.group("speaker"))
             return None if speaker is None else f"attributed to {speaker}"
+    spoken = _speaks_the_words(before, around.match)
+    if spoken is not None:
+        return spoken
+    believed = cues.BELIEF.search(before)
+    if believed is not None:
+        return f"what the child is led to believe ('{believed.group(0)}'), not the writer's words"
     return _attributed_after(around)
+
+
+def _speaks_the_words(before: str, match: str) -> str | None:
+    """Words that open with a reporting verb: who speaks them ("the suspect warned her ...")."""
+    head = before + match.split(" ", 1)[0]
+    found = None
+    for found in cues.ATTRIBUTION.finditer(head[-80:]):  # noqa: B007 (the last one is wanted)
+        pass
+    if found is None or found.end() != len(head[-80:]):
+        return None
+    if _last_word(found.group("speaker")) in cues.AUXILIARIES:
+        return None  # "she was told ...": who told her is not named
+    speaker = _speaker(found.group("speaker"))
+    return None if speaker is None else f"attributed to {speaker}"
+
+
+def _perceived(before: str, after: str) -> str | None:
+    """Someone's view reported without quotation marks ("they were seen as ...")."""
+    found = None
+    for found in cues.PERCEPTION.finditer(before):  # noqa: B007 (the last one is wanted)
+        pass
+    if found is None or len(cues.WORD.findall(before[found.end() :])) > 12:
+        return None
+    if cues.FIRST_PERSON.search(before[: found.start()]):
+        return None  # "I view her as ...": the writer's own view
+    words = " ".join(found.group(0).split())
+    if cues.NAMING.match(words):
+        # "staff describe her as ...", "described as ... by staff": the record names the child
+        # (the speaker checks decide); only a passive with nobody named is someone else's.
+        passive = cues.PASSIVE_BEFORE.search(before[: found.start()])
+        if passive is None or cues.AGENT.search(after[:80]) is not None:
+            return None
+    return f"someone else's view, reported ('{words}')"
+
+
+def _last_word(words: str) -> str:
+    tokens = cues.WORD.findall(words)
+    return tokens[-1].lower() if tokens else ""
 
 
 def _attributed_after(around: Around) -> str | None:
@@ -228,7 +309,9 @@ def _attributed_after(around: Around) -> str | None:
 def _speaker(words: str) -> str | None:
     """Who is speaking: ``None`` when it is the writer or a colleague (their words count)."""
     tokens = [t.lower().replace("’", "'") for t in cues.WORD.findall(words)]
-    if not tokens:
+    while len(tokens) > 1 and tokens[-1] in cues.AUXILIARIES:
+        tokens.pop()  # "she is (worried)", "he was (adamant)": the speaker comes before
+    if not tokens or tokens[-1] in cues.NOT_SPEAKERS:
         return None
     last = tokens[-1].removesuffix("'s")
     if last in cues.WRITER or (len(tokens) > 1 and tokens[-2] in cues.RANKS):
@@ -241,6 +324,8 @@ def _negated(entry: Entry, around: Around) -> str | None:
     strong = cues.STRONG_NEGATION.search(before)
     if strong is not None:
         return f"negated or rejected ('{strong.group(0)}')"
+    if not entry.weak_negation:
+        return None  # the entry's own words carry the negation ("not to pursue")
     clause = cues.CLAUSE_BREAK.split(before)[-1]
     clause = cues.NOT_NEGATION.sub(" ", clause)
     words = cues.WORD.findall(clause)[-8:]
@@ -277,9 +362,22 @@ def _nearest_person(around: Around) -> tuple[str, bool] | None:
         if tokens[index].lower() in cues.CLAUSE_OPENERS:
             return None  # "officers are of the view that <child> ...": a new clause's subject
         kind = _person(tokens, index)
-        if kind is not None:
+        if kind is not None and not _in_phrase(tokens, index):
             return tokens[index], kind
     return None
+
+
+def _in_phrase(tokens: list[str], index: int) -> bool:
+    """Whether a person word sits in a phrase after a preposition ("the sex with the men")."""
+    for back in (1, 2, 3):
+        if index - back < 0:
+            return False
+        word = tokens[index - back].lower()
+        if word in cues.PREPOSITIONS:
+            return True
+        if word not in cues.MODIFIERS:
+            return False
+    return False
 
 
 def _person(tokens: list[str], index: int) -> bool | None:
@@ -302,7 +400,12 @@ def _person(tokens: list[str], index: int) -> bool | None:
 
 def _child_object(around: Around) -> bool:
     """Whether the words after the hit name a child (an adult "in a relationship with her")."""
-    tokens = cues.WORD.findall(around.match) + cues.WORD.findall(around.after)[:6]
+    following = []
+    for word in cues.WORD.findall(around.after)[:6]:
+        if word.lower() in _CLAUSE_LINKS:
+            break  # "... partners and children by ...": a new phrase, not the object
+        following.append(word)
+    tokens = cues.WORD.findall(around.match) + following
     for index, token in enumerate(tokens):
         kind = _person(tokens, index)
         possessive = token.lower() in {"her", "his", "their"} and index + 1 < len(tokens)
@@ -313,9 +416,12 @@ def _child_object(around: Around) -> bool:
     return False
 
 
+_CLAUSE_LINKS = frozenset(["and", "but", "or", "who", "which", "while", "when", "whereas"])
 _CHECKS = (
     (Decision.ORDINARY_SENSE, _exception),
     (Decision.CHALLENGED, _challenge),
+    (Decision.NEGATED, _rejected),
+    (Decision.GENERIC, _generic),
 )
 _LATE_CHECKS = (
     (Decision.NEGATED, _negated),

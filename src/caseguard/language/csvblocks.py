@@ -71,7 +71,37 @@ def quote_safe() -> bool:
     """Whether no lexicon entry can match a quote character (checked on the parsed patterns)."""
     parser: Any = getattr(re, "_parser")  # noqa: B009 (private module, no stubs)
     entries = load_lexicon().entries
-    return not any(_may_match_quote(parser.parse(e.regex, re.I | re.A)) for e in entries)
+    try:
+        return not any(
+            _may_match_quote(parser.parse(e.regex, re.I | re.A))
+            for e in entries
+            if _needs_parsing(e.regex)
+        )
+    except re.error:  # not parsable by Python: the csv module reads every block instead
+        return False
+
+
+# Escapes that can only match word, space or digit characters, or name a literal that is not a
+# quote; any other escape (``\W``, ``\x22``, ``\p{..}``, an octal...) means parsing the pattern.
+_SAFE_ESCAPES = frozenset("bwsd.-'()[]{}?*+|^$/ ,&:;!%#=<>@~`")
+
+
+def _needs_parsing(regex: str) -> bool:
+    """Whether a pattern could match a quote: a literal quote, an any-character or negated class,
+    or an escape outside the safe ones. Most patterns have none and are not parsed."""
+    if '"' in regex or "[^" in regex or "." in regex.replace("\\.", ""):
+        return True
+    if any(c not in _SAFE_ESCAPES for c in re.findall(r"\\(.)", regex, re.S)):
+        return True
+    for members in _CLASS.findall(regex):  # a range such as [ -~] may hold a quote
+        for low, high in _RANGE.findall(members):
+            if not (low.isalnum() and high.isalnum()):
+                return True
+    return False
+
+
+_CLASS = re.compile(r"\[((?:\\.|[^\]\\])*)\]")
+_RANGE = re.compile(r"([^\\])-([^\]])")
 
 
 _SAFE_CATEGORIES = {"CATEGORY_WORD", "CATEGORY_SPACE", "CATEGORY_DIGIT"}

@@ -15,16 +15,33 @@ FLUSH_EVERY = 256  # lines buffered before one write
 
 def finding_dict(note: Note, finding: Finding) -> dict[str, Any]:
     data = finding.as_dict()
+    data["case_id"] = note.case_id
     data["file"] = note.source
     data["line"] = note.line
     return data
 
 
 def text_line(note: Note, finding: Finding) -> str:
+    """``file:line:column  [case C1 ]note N1  RULE  'words': why  →  better``.
+
+    The note id is left out only where it is the file and line already shown (a text file).
+    """
     column = finding.start - note.text.rfind("\n", 0, finding.start)
     where = f"{note.source}:{note.line}:{column}" if note.source else f"{note.note_id}:{column}"
+    ids = ""
+    if note.note_id is not None and note.source and note.note_id != _line_id(note):
+        ids = f"note {note.note_id}  "
+    if note.case_id is not None:
+        ids = f"case {note.case_id}  {ids}"
     message = finding.message.split(". ")[0].rstrip(".")
-    return f"{where}  {finding.entry_id}  '{finding.match}': {message}  →  {finding.suggestion}"
+    suggestion = finding.suggestion or "describe what the adult did"
+    return f"{where}  {ids}{finding.entry_id}  '{finding.match}': {message}  →  {suggestion}"
+
+
+def _line_id(note: Note) -> str:
+    """The id a text file's note gets: its file name and line."""
+    name = (note.source or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}:{note.line}"
 
 
 def write_findings(results: Iterable[tuple[Note, Screening]], fmt: str, out: IO[str]) -> int:

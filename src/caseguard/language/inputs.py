@@ -96,6 +96,7 @@ def csv_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
         columns = _csv_columns(next(records, []), path)
         text_at = columns.index("text")
         id_at, age_at_, label_at = (_index(columns, n) for n in ("note_id", "child_age", "label"))
+        case_at = _index(columns, "case_id")
         shown = str(path)
         done = reader.line_num
         for row in records:
@@ -106,7 +107,8 @@ def csv_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
             note_age = _age(cell, age, path, line)
             label = None if label_at is None else _cell(row, label_at)
             note_id = None if id_at is None else _cell(row, id_at) or None
-            yield Note(row[text_at], note_id, note_age, shown, line, label)
+            case_id = None if case_at is None else _cell(row, case_at) or None
+            yield Note(row[text_at], note_id, note_age, shown, line, label, case_id)
 
 
 def _index(columns: list[str], name: str) -> int | None:
@@ -149,7 +151,15 @@ def bundle_notes(path: Path, *, age: float | None = None) -> Iterator[Note]:
                 written = values.get("written_at")
                 note_age = age_at(dob, written) if dob and written else age
                 text = values.get("text") or ""
-                yield Note(text, values.get("note_id"), note_age, str(path), outcome.number)
+                case = values.get("case_id")
+                yield Note(
+                    text,
+                    values.get("note_id"),
+                    note_age,
+                    str(path),
+                    outcome.number,
+                    case_id=None if case is None else str(case),
+                )
 
 
 Batch = tuple[list[str], Callable[[int], Note]]
@@ -224,8 +234,8 @@ class _Reading:
     def __init__(self, path: Path, age: float | None, columns: list[str]) -> None:
         self.path, self.age = path, age
         self.text_at = columns.index("text")
-        self.id_at, self.age_at, self.label_at = (
-            _index(columns, n) for n in ("note_id", "child_age", "label")
+        self.id_at, self.age_at, self.label_at, self.case_at = (
+            _index(columns, n) for n in ("note_id", "child_age", "label", "case_id")
         )
 
     def batch(self, body: bytes, first: int) -> tuple[Batch, int]:
@@ -260,8 +270,9 @@ class _Reading:
         note_age = _age(cell, self.age, self.path, line)
         note_id = (_cell(row, self.id_at) or None) if self.id_at is not None else None
         label = _cell(row, self.label_at) if self.label_at is not None else None
+        case_id = (_cell(row, self.case_at) or None) if self.case_at is not None else None
         text = row[self.text_at] if len(row) > self.text_at else ""
-        return Note(text, note_id, note_age, str(self.path), line, label)
+        return Note(text, note_id, note_age, str(self.path), line, label, case_id)
 
 
 @dataclass(frozen=True)
@@ -299,7 +310,9 @@ def _slow_batches(path: Path, age: float | None, size: int, start: _Start) -> It
 def _csv_columns(columns: list[str], path: Path) -> list[str]:
     if "text" not in columns:
         raise InputError(
-            "the CSV has no 'text' column", path=str(path), hint="columns: note_id,text[,child_age]"
+            "the CSV has no 'text' column",
+            path=str(path),
+            hint="columns: note_id,text[,child_age][,case_id]",
         )
     return columns
 

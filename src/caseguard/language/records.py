@@ -26,6 +26,7 @@ class Decision(enum.Enum):
     ADULT_AGE = "adult_age"  # a child-only term and the subject was 18 or over
     ADULT_SUBJECT = "adult_subject"  # the words are about an adult, not the child
     ORDINARY_SENSE = "ordinary_sense"  # an ordinary or legal sense listed by the entry
+    GENERIC = "generic"  # a general or concessive statement ("even if ..."), not about the child
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ class Note:
     source: str | None = None  # file the note came from (for messages)
     line: int | None = None  # line or row number in that file
     label: str | None = None  # a labelled set's expected answer ("1" flagged, "0" not)
+    case_id: str | None = None  # the case the note belongs to, where known
 
 
 @functools.lru_cache(maxsize=2)
@@ -127,7 +128,7 @@ def judge_hits(
                     entry.category,
                     entry.severity,
                     entry.why,
-                    entry.better,
+                    entry.suggestions(child_age),
                     verdict.reasons,
                 )
             )
