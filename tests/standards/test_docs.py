@@ -36,6 +36,7 @@ def test_registry_has_the_spec_rules() -> None:
         "FORENSIC",
         "SUSPECT_ACTION",
         "SUSPECT_PHONE",
+        "SUSPECT_CLOTHING",
         "NRM",
         "CCTV",
         "SUPERVISION",

@@ -108,6 +108,9 @@ class Generator:
         self.rng = random.Random(seed)
         self.world: World = build_world(self.rng, n_cases)
         self.count = Counters()
+        # Standards 1.1 additions draw from their own stream, so the rest of a seed's bundle
+        # is the same as before they were added.
+        self.extra = random.Random(f"{seed}:standards-1.1")
 
     def rows(self) -> Iterator[tuple[str, Row]]:
         for row in self.world.staff_rows:
@@ -328,6 +331,8 @@ class Generator:
                 arrested + dt.timedelta(hours=rng.uniform(3, 20)),
                 person=person,
             )
+            if draft.category in SEXUAL:
+                self._suspect_clothing(draft, person, arrested)
             if rng.random() < 0.3:
                 self._action(
                     draft,
@@ -346,6 +351,27 @@ class Generator:
                 seized + dt.timedelta(days=rng.uniform(5, 60)),
                 person=person,
             )
+
+    def _suspect_clothing(self, draft: CaseDraft, person: str, arrested: dt.datetime) -> None:
+        """The arrested suspect's clothing: seized at arrest (or late, or never), then examined."""
+        rng, profile = self.extra, draft.profile
+        roll = rng.random()
+        if roll < profile.timely:
+            seized = arrested + dt.timedelta(hours=rng.uniform(0.5, 20))
+        elif roll < profile.timely + profile.late:
+            seized = arrested + dt.timedelta(days=rng.uniform(1.2, 6))
+        else:
+            detail = notes.declined_detail("suspect_clothing_seized")
+            if rng.random() < 0.3:
+                at = arrested + dt.timedelta(hours=2)
+                self._action(draft, "suspect_clothing_seized", at, "not_required", person, detail)
+                why = "No clothing seized, so none to examine (see the seizure decision)."
+                self._action(draft, "suspect_clothing_examined", at, "not_required", person, why)
+            return
+        self._action(draft, "suspect_clothing_seized", seized, person=person)
+        if rng.random() < profile.timely:
+            examined = seized + dt.timedelta(days=rng.uniform(5, 60))
+            self._action(draft, "suspect_clothing_examined", examined, person=person)
 
     def _victim_updates(self, draft: CaseDraft) -> None:
         rng = self.rng
