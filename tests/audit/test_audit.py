@@ -96,7 +96,7 @@ def test_summary_shape(direct: Path) -> None:
     for g in grades.values():
         low, high = g["ci95"]
         assert low <= g["proportion"] <= high
-    assert len(summary["rules"]) == 23
+    assert len(summary["rules"]) == 25
     seen = summary["rules"]["SEEN"]
     assert seen["pass"] + seen["fail"] + seen["not_applicable"] == 150
     for key in ("by_category", "by_team", "by_area"):
