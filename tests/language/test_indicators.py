@@ -54,6 +54,7 @@ CONTEXT = [
     ("no concerns about money or gifts", "There were no concerns about money or gifts.", False),
     ("quoted", 'The leaflet headed "unexplained gifts or money" was given to mum.', False),
     ("reported by mum", "Mum says she came back with a new phone and £200.", True),
+    ("reported, but negated", "Mum says there are no concerns about money or gifts.", False),
     ("advice", "Advised carers to look out for new phones or SIM cards.", False),
     ("question", "Asked her whether she had been to any hotels.", False),
     ("observed", "She was found at a hotel with an older male.", True),
@@ -71,9 +72,8 @@ def test_batch_agrees_with_one_at_a_time() -> None:
     texts = [s for _, s in MUST + MUST_NOT]
     batch = detector().batch(texts)
     for index, text in enumerate(texts):
-        assert [s.indicator_id for s in batch.get(index, [])] == [
-            s.indicator_id for s in written_signs(text)
-        ]
+        one_by_one = list(dict.fromkeys(s.indicator_id for s in written_signs(text)))
+        assert [s.indicator_id for s in batch.get(index, [])] == one_by_one
 
 
 def test_bad_lexicon_is_a_clear_error(tmp_path: Path) -> None:

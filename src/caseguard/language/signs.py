@@ -2,7 +2,8 @@
 
 One RE2 set pass finds which indicators occur (the language screen's ``Matcher``, over a
 batch of texts joined by NUL bytes); only texts with a hit are judged, hit by hit, by the
-language screen's context stage (``caseguard.language.context.judge``). A hit counts as a
+language screen's context checks (``caseguard.language.context``: ordinary senses,
+challenge and guidance, quotation, negation, attribution). A hit counts as a
 sign when the writer records it: not negated ("no concerns about money or gifts"), not
 inside quotation marks, not named in guidance or advice ("look out for new phones"). A
 sign reported by someone else ("mum says she came back with £200") counts unless the
@@ -17,13 +18,20 @@ from dataclasses import dataclass
 
 import re2
 
-from caseguard.language.context import NoteText, judge
+from caseguard.language.context import (
+    Around,
+    NoteText,
+    _attributed,
+    _challenge,
+    _exception,
+    _negated,
+)
 from caseguard.language.indicators import IndicatorLexicon, load_indicators
 from caseguard.language.matcher import Hit, Matcher
-from caseguard.language.records import Decision
 from caseguard.language.sentences import sentence_bounds
 
-COUNTED = (Decision.FLAGGED, Decision.ADOPTED)
+MEMO = 8192  # texts whose counted signs are kept (records repeat boilerplate); 0: none
+MEMO_CHARS = 2000  # only texts up to this long are kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,7 @@ class SignDetector:
         self._labels = {i.id: i.label for i in self.lexicon.indicators}
         cues = "|".join(f"(?:{p})" for p in self.lexicon.not_a_sign) or "$^"
         self._not_a_sign = re2.compile(f"(?i){cues}")
+        self._memo: dict[str, list[Sign]] = {}
 
     def signs(self, text: str) -> list[Sign]:
         """Every indicator hit in one text, counted or not."""
@@ -61,18 +70,33 @@ class SignDetector:
     def batch(self, texts: Sequence[str]) -> dict[int, list[Sign]]:
         """Counted signs by position in ``texts``, for the texts that have any."""
         found: dict[int, list[Sign]] = {}
+        memo = self._memo
         for index, hits in self._matcher.batch_hits(texts).items():
-            signs = [s for s in self._judge(texts[index], hits) if s.counted]
+            text = texts[index]
+            signs = memo.get(text)
+            if signs is None:
+                signs = [s for s in self._judge(text, hits, once=True) if s.counted]
+                if MEMO and len(text) <= MEMO_CHARS:
+                    if len(memo) >= MEMO:
+                        memo.clear()
+                    memo[text] = signs
             if signs:
                 found[index] = signs
         return found
 
-    def _judge(self, text: str, hits: list[Hit]) -> list[Sign]:
+    def _judge(self, text: str, hits: list[Hit], *, once: bool = False) -> list[Sign]:
+        """Each hit judged; ``once``: an indicator already counted in the text is not judged
+        again (its later hits are left out)."""
         note = NoteText(text)
         out = []
+        counted_ids: set[str] = set()
         for hit in hits:
-            counted, reason = self._verdict(note, hit)
             entry = hit.entry
+            if once and entry.id in counted_ids:
+                continue
+            counted, reason = self._verdict(note, hit)
+            if counted:
+                counted_ids.add(entry.id)
             out.append(
                 Sign(
                     entry.id,
@@ -88,20 +112,42 @@ class SignDetector:
         return out
 
     def _verdict(self, note: NoteText, hit: Hit) -> tuple[bool, str]:
-        verdict = judge(hit.entry, note, hit.start, hit.end, None)
-        reason = verdict.reasons[-1] if verdict.reasons else verdict.decision.value
-        if verdict.decision is Decision.QUOTED:
-            quoted = any(low < hit.start and hit.end < high for low, high in note.quotes)
-            if quoted or not self.lexicon.attributed_counts:
+        """Whether one hit is a recorded sign, by the language screen's context checks.
+
+        The checks, in the screen's order: an ordinary sense listed by the indicator, words
+        named to challenge them or guidance about language, quotation marks, negation; then
+        advice or a question (``not_a_sign``) and, unless ``attributed_counts``, someone
+        else's words. Someone else's report of a sign is still judged for negation ("mum says
+        there are no concerns about money").
+        """
+        entry, text = hit.entry, note.text
+        head, stop = sentence_bounds(text, hit.start, hit.end)
+        sentence, offset = text[head:stop], hit.start - head
+        length = hit.end - hit.start
+        around = Around(
+            sentence[:offset],
+            sentence[offset : offset + length],
+            sentence[offset + length :],
+            sentence,
+            offset,
+        )
+        for check in (_exception, _challenge):
+            reason = check(entry, around)
+            if reason is not None:
                 return False, reason
-            reason = f"reported by someone else: {reason}"
-        elif verdict.decision not in COUNTED:
+        if any(low < hit.start and hit.end < high for low, high in note.quotes):
+            return False, "inside quotation marks: someone else's words, recorded"
+        reason = _negated(entry, around)
+        if reason is not None:
             return False, reason
-        head, _stop = sentence_bounds(note.text, hit.start, hit.end)
-        cue = self._not_a_sign.search(note.text[head : hit.start])
+        cue = self._not_a_sign.search(around.before)
         if cue is not None:
             return False, f"named as advice or a question, not observed ('{cue.group(0)}')"
-        return True, "recorded as observed" if verdict.decision in COUNTED else reason
+        if not self.lexicon.attributed_counts:
+            reason = _attributed(around)
+            if reason is not None:
+                return False, reason
+        return True, "recorded as observed"
 
 
 @functools.lru_cache(maxsize=1)

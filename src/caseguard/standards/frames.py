@@ -69,6 +69,7 @@ COLUMNS: dict[str, dict[str, pl.DataType]] = {
 }
 CHUNKED = ("children", "cases", "case_persons", "notes", "actions", "missing_episodes")
 SUPERVISOR_ROLES = ("supervisor", "manager")
+SIGNS = "exploitation_signs"  # Frames.shared key: each indicator EXPLOITATION_IDENTIFIED found
 
 LANG_FINDINGS = {
     "note_id": pl.String(),

@@ -17,8 +17,6 @@ detector (one RE2 set pass a batch, context only for the texts with a hit).
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
 from caseguard.standards.frames import TS, Frames
@@ -184,18 +182,19 @@ def written(f: Frames, p: RuleParams, cases: pl.DataFrame) -> pl.DataFrame:
 
     texts = _texts(f, p, cases)
     values = texts["text"].fill_null("").to_list()
-    rows: list[tuple[Any, ...]] = []
+    positions: list[int] = []
+    labels: list[str] = []
+    categories: list[str] = []
     found = detector()
     for start in range(0, len(values), BATCH):
         for index, signs in found.batch(values[start : start + BATCH]).items():
-            labels = list(dict.fromkeys(s.label for s in signs))
-            categories = list(dict.fromkeys(s.category for s in signs))
-            rows.append((start + index, ", ".join(labels), categories))
+            positions.append(start + index)
+            labels.append(", ".join(dict.fromkeys(s.label for s in signs)))
+            categories.append(",".join(dict.fromkeys(s.category for s in signs)))
     hits = pl.DataFrame(
-        rows,
-        schema={"__n": pl.UInt32(), "label": pl.String(), "categories": pl.List(pl.String())},
-        orient="row",
-    )
+        {"__n": positions, "label": labels, "categories": categories},
+        schema={"__n": pl.UInt32(), "label": pl.String(), "categories": pl.String()},
+    ).with_columns(pl.col("categories").str.split(","))
     return (
         texts.with_row_index("__n")
         .join(hits, on="__n")

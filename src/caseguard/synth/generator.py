@@ -184,6 +184,7 @@ class Generator:
             self._suspect(draft, network)
         self._victim_updates(draft)
         self._notes(draft)
+        self._signs(draft)
         return draft
 
     def _case_row(self, draft: CaseDraft, child_id: str, reporter: str) -> Row:
@@ -463,6 +464,44 @@ class Generator:
             self._note(
                 draft, "review", before, notes.review_text(rng, draft.voice, None), supervisor
             )
+
+    # signs of exploitation (standards 1.1) ------------------------------------------
+    def _signs(self, draft: CaseDraft) -> None:
+        """Notes recording signs (any category), some negated or quoted; in missing and other
+        cases the signs are acted on (risk assessment, then strategy discussion) or not."""
+        rng = self.extra
+        last = min(draft.end, draft.reported_at + dt.timedelta(days=120))
+        days = max((last - draft.reported_at).total_seconds() / 86400, 0.2)
+        officer = rng.choice(draft.team.officers)
+        if rng.random() < 0.35:
+            for _ in range(rng.choice([1, 1, 2])):
+                at = draft.reported_at + dt.timedelta(days=rng.uniform(0.1, days))
+                self._note(draft, "log", at, notes.sign_text(rng, draft.voice), officer)
+        if rng.random() < 0.15:
+            kind = rng.choice(["signs_negated", "signs_quoted"])
+            at = draft.reported_at + dt.timedelta(days=rng.uniform(0.1, days))
+            self._note(draft, "log", at, notes.sign_text(rng, draft.voice, kind), officer)
+        if draft.category in ("missing", "other"):
+            self._act_on_signs(draft)
+
+    def _act_on_signs(self, draft: CaseDraft) -> None:
+        """Under the case's profile, a risk assessment after the first written sign and a
+        strategy discussion after the second (or the first, for a child aged 13 or under)."""
+        from caseguard.language.signs import written_signs
+
+        rng, profile = self.extra, draft.profile
+        times = sorted(
+            dt.datetime.fromisoformat(str(row["written_at"]))
+            for table, row in draft.rows
+            if table == "notes" and written_signs(str(row["text"]))
+        )
+        if not times or rng.random() >= profile.timely:
+            return
+        self._action(draft, "risk_assessment", times[0] + dt.timedelta(days=rng.uniform(0.1, 6)))
+        trigger = times[0] if draft.voice.age <= 13 else (times[1] if len(times) > 1 else None)
+        if trigger is not None and rng.random() < profile.timely:
+            kind = rng.choice(["strategy_discussion", "safeguarding_referral"])
+            self._action(draft, kind, trigger + dt.timedelta(days=rng.uniform(0.1, 6)))
 
     # missing episodes -----------------------------------------------------------
     def _episodes(
