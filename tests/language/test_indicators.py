@@ -92,3 +92,10 @@ def test_bad_lexicon_is_a_clear_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="unknown source 'B'"):
         load_indicators(bad)
+
+
+def test_indicators_doc_is_current() -> None:
+    from caseguard.language.indicator_docs import render_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
+    assert doc.read_text(encoding="utf-8") == render_markdown(), "run make docs"

@@ -58,6 +58,7 @@ class SignDetector:
         cues = "|".join(f"(?:{p})" for p in self.lexicon.not_a_sign) or "$^"
         self._not_a_sign = re2.compile(f"(?i){cues}")
         self._memo: dict[str, list[Sign]] = {}
+        self._verdicts: dict[tuple[str, str, int, int, bool], tuple[bool, str]] = {}
 
     def signs(self, text: str) -> list[Sign]:
         """Every indicator hit in one text, counted or not."""
@@ -124,18 +125,30 @@ class SignDetector:
         head, stop = sentence_bounds(text, hit.start, hit.end)
         sentence, offset = text[head:stop], hit.start - head
         length = hit.end - hit.start
-        around = Around(
-            sentence[:offset],
-            sentence[offset : offset + length],
-            sentence[offset + length :],
-            sentence,
-            offset,
-        )
+        quoted = any(low < hit.start and hit.end < high for low, high in note.quotes)
+        key = (entry.id, sentence, offset, length, quoted)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            around = Around(
+                sentence[:offset],
+                sentence[offset : offset + length],
+                sentence[offset + length :],
+                sentence,
+                offset,
+            )
+            verdict = self._judge_around(hit, around, quoted)
+            if len(self._verdicts) >= MEMO:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
+
+    def _judge_around(self, hit: Hit, around: Around, quoted: bool) -> tuple[bool, str]:
+        entry = hit.entry
         for check in (_exception, _challenge):
             reason = check(entry, around)
             if reason is not None:
                 return False, reason
-        if any(low < hit.start and hit.end < high for low, high in note.quotes):
+        if quoted:
             return False, "inside quotation marks: someone else's words, recorded"
         reason = _negated(entry, around)
         if reason is not None:

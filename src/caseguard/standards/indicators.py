@@ -181,7 +181,9 @@ def written(f: Frames, p: RuleParams, cases: pl.DataFrame) -> pl.DataFrame:
     from caseguard.language.signs import detector
 
     texts = _texts(f, p, cases)
-    values = texts["text"].fill_null("").to_list()
+    # Records repeat texts (boilerplate, found locations): each distinct text is read once.
+    distinct = texts["text"].fill_null("").unique(maintain_order=True)
+    values = distinct.to_list()
     positions: list[int] = []
     labels: list[str] = []
     categories: list[str] = []
@@ -192,12 +194,12 @@ def written(f: Frames, p: RuleParams, cases: pl.DataFrame) -> pl.DataFrame:
             labels.append(", ".join(dict.fromkeys(s.label for s in signs)))
             categories.append(",".join(dict.fromkeys(s.category for s in signs)))
     hits = pl.DataFrame(
-        {"__n": positions, "label": labels, "categories": categories},
-        schema={"__n": pl.UInt32(), "label": pl.String(), "categories": pl.String()},
+        {"text": [values[n] for n in positions], "label": labels, "categories": categories},
+        schema={"text": pl.String(), "label": pl.String(), "categories": pl.String()},
     ).with_columns(pl.col("categories").str.split(","))
     return (
-        texts.with_row_index("__n")
-        .join(hits, on="__n")
+        texts.with_columns(pl.col("text").fill_null(""))
+        .join(hits, on="text", maintain_order="left")
         .select(
             "case_id",
             "at",
