@@ -113,7 +113,8 @@ def found_with(f: Frames, p: RuleParams, cases: pl.DataFrame) -> pl.DataFrame:
         .join(children, on="child_id", how="left")
         .with_columns(
             adult_age=age_at("adult_dob", "at"),
-            years=age_at("adult_dob", "at") - age_at("child_dob", "at"),
+            # how much older: the adult's age in whole years on the child's date of birth
+            years=age_at("adult_dob", pl.col("child_dob").cast(TS)),
             suspect=pl.col("found_with_person_id").is_in(f.suspects.implode()),
         )
     )
