@@ -213,6 +213,7 @@ class Generator:
         outcome: str = "done",
         person: str | None = None,
         detail: str | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         if not draft.within(at):
             return
@@ -225,7 +226,7 @@ class Generator:
                     "case_id": draft.case_id,
                     "kind": kind,
                     "at": ts(at),
-                    "by": self.rng.choice(draft.team.officers),
+                    "by": (rng or self.rng).choice(draft.team.officers),
                     "outcome": outcome,
                     "person_id": person,
                     "detail": detail,
@@ -365,14 +366,18 @@ class Generator:
             detail = notes.declined_detail("suspect_clothing_seized")
             if rng.random() < 0.3:
                 at = arrested + dt.timedelta(hours=2)
-                self._action(draft, "suspect_clothing_seized", at, "not_required", person, detail)
+                self._action(
+                    draft, "suspect_clothing_seized", at, "not_required", person, detail, rng
+                )
                 why = "No clothing seized, so none to examine (see the seizure decision)."
-                self._action(draft, "suspect_clothing_examined", at, "not_required", person, why)
+                self._action(
+                    draft, "suspect_clothing_examined", at, "not_required", person, why, rng
+                )
             return
-        self._action(draft, "suspect_clothing_seized", seized, person=person)
+        self._action(draft, "suspect_clothing_seized", seized, person=person, rng=rng)
         if rng.random() < profile.timely:
             examined = seized + dt.timedelta(days=rng.uniform(5, 60))
-            self._action(draft, "suspect_clothing_examined", examined, person=person)
+            self._action(draft, "suspect_clothing_examined", examined, person=person, rng=rng)
 
     def _victim_updates(self, draft: CaseDraft) -> None:
         rng = self.rng
@@ -497,11 +502,12 @@ class Generator:
         )
         if not times or rng.random() >= profile.timely:
             return
-        self._action(draft, "risk_assessment", times[0] + dt.timedelta(days=rng.uniform(0.1, 6)))
+        first = times[0] + dt.timedelta(days=rng.uniform(0.1, 6))
+        self._action(draft, "risk_assessment", first, rng=rng)
         trigger = times[0] if draft.voice.age <= 13 else (times[1] if len(times) > 1 else None)
         if trigger is not None and rng.random() < profile.timely:
             kind = rng.choice(["strategy_discussion", "safeguarding_referral"])
-            self._action(draft, kind, trigger + dt.timedelta(days=rng.uniform(0.1, 6)))
+            self._action(draft, kind, trigger + dt.timedelta(days=rng.uniform(0.1, 6)), rng=rng)
 
     # missing episodes -----------------------------------------------------------
     def _episodes(
