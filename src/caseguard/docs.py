@@ -23,6 +23,7 @@ GENERATED: tuple[tuple[str, str], ...] = (
     ("cli.md", "caseguard.docs:render_cli"),
     ("rules.md", "caseguard.standards.docs:render_markdown"),
     ("language.md", "caseguard.language.docs:render_markdown"),
+    ("indicators.md", "caseguard.language.indicator_docs:render_markdown"),
 )
 
 

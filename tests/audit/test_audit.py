@@ -96,7 +96,7 @@ def test_summary_shape(direct: Path) -> None:
     for g in grades.values():
         low, high = g["ci95"]
         assert low <= g["proportion"] <= high
-    assert len(summary["rules"]) == 23
+    assert len(summary["rules"]) == 25
     seen = summary["rules"]["SEEN"]
     assert seen["pass"] + seen["fail"] + seen["not_applicable"] == 150
     for key in ("by_category", "by_team", "by_area"):
@@ -144,3 +144,22 @@ def test_wilson_known_value() -> None:
     low, high = wilson_interval(5, 10)
     assert round(low, 4) == 0.2366 and round(high, 4) == 0.7634
     assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_standards_1_1_rules_pass_and_fail_on_synthetic_data(direct: Path) -> None:
+    """The synthetic data shows the 1.1 rules failing and passing, for the right reasons."""
+    rules = json.loads((direct / "summary.json").read_text())["rules"]
+    for rule in ("EXPLOITATION_IDENTIFIED", "SUSPECT_CLOTHING"):
+        assert rules[rule]["pass"] > 0 and rules[rule]["fail"] > 0, rule
+    lines = (direct / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    findings = [json.loads(line) for line in lines]
+    by_case = {(f["rule"], f["subject_id"]): f for f in findings if f["subject_type"] == "case"}
+    categories = {
+        line.split(",")[0]: line.split(",")[1]
+        for line in (direct / "cases.csv").read_text().splitlines()[1:]
+    }
+    for (rule, case), finding in by_case.items():
+        if rule == "EXPLOITATION_IDENTIFIED" and categories[case] in ("cse", "cce", "csa"):
+            assert finding["status"] == "not_applicable"
+        if rule == "EXPLOITATION_IDENTIFIED" and finding["status"] == "fail":
+            assert finding["message"].startswith("Signs of exploitation on ")

@@ -122,3 +122,19 @@ def test_person_ids_are_pseudonymised(report_dir: Path, bundle: Path) -> None:
     text = _all_text(report_dir)
     leaked = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
     assert leaked == []
+
+
+def test_exploitation_section(report_dir: Path, audit_dir: Path) -> None:
+    """The section's figures are the audit's: cases with signs, acted on, by team and area."""
+    import json
+
+    block = json.loads((audit_dir / "summary.json").read_text(encoding="utf-8"))["exploitation"]
+    assert block["with_signs"] > 0 and block["not_acted"] > 0
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "Signs of exploitation in missing and other cases" in html
+    assert f"acted on within the standard in {block['acted']} of " in html
+    assert "Signs most often left without action" in html
+    for team in block["by_team"]:
+        assert f"<td>{team}</td>" in html
+    pdf = "\n".join(_pdf_pages(report_dir / "report.pdf"))
+    assert "Signs most often left without action" in pdf

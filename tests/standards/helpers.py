@@ -68,8 +68,10 @@ def episode(
     grade: str | None = "high",
     case: str | None = "C1",
     found_with: str | None = None,
+    found_at: str | None = None,
 ) -> dict[str, Any]:
     return {
+        "found_location": found_at,
         "reported_at": at(days),
         "returned_at": at(returned) if returned is not None else None,
         "return_interview_offered_at": at(offered) if offered is not None else None,
@@ -93,13 +95,17 @@ def make_case(
     actions: Iterable[Mapping[str, Any]] = (),
     notes: Iterable[Mapping[str, Any]] = (),
     persons: Iterable[Mapping[str, Any]] = (),
+    adults: Iterable[Mapping[str, Any]] = (),
     episodes: Iterable[Mapping[str, Any]] = (),
     extra_cases: Iterable[Mapping[str, Any]] = (),
     now_days: float = 200,
     suspects: Iterable[str] = (),
     dob: dt.date | None = dt.date(2009, 6, 1),
 ) -> Frames:
-    """Frames for one child ``CH1`` with case ``C1`` (plus ``extra_cases``)."""
+    """Frames for one child ``CH1`` with case ``C1`` (plus ``extra_cases``).
+
+    ``persons`` are the case's links (``case_persons``); ``adults`` the ``persons`` table.
+    """
     closed_at = at(closed_days) if closed_days is not None else None
     if closed_at is not None:
         status = "closed"
@@ -122,6 +128,7 @@ def make_case(
         "actions": pl.DataFrame(_rows(actions, "action_id", "A")) if actions else None,
         "notes": pl.DataFrame(_rows(notes, "note_id", "N")) if notes else None,
         "case_persons": pl.DataFrame(list(persons)) if persons else None,
+        "persons": pl.DataFrame(list(adults)) if adults else None,
         "missing_episodes": pl.DataFrame(_rows(episodes, "episode_id", "E")) if episodes else None,
     }
     tables = {k: v for k, v in tables.items() if v is not None}

@@ -36,6 +36,7 @@ def test_registry_has_the_spec_rules() -> None:
         "FORENSIC",
         "SUSPECT_ACTION",
         "SUSPECT_PHONE",
+        "SUSPECT_CLOTHING",
         "NRM",
         "CCTV",
         "SUPERVISION",
@@ -48,4 +49,5 @@ def test_registry_has_the_spec_rules() -> None:
         "REPEAT_MISSING",
         "FOUND_WITH",
         "RISK_GRADE",
+        "EXPLOITATION_IDENTIFIED",
     }

@@ -100,3 +100,96 @@ def test_suspect_phone(closed: float | None, actions: list[dict[str, Any]], stat
     assert row["status"] == status
     if status == "fail":
         assert "P1" in row["message"]
+
+
+ARRESTED = act("suspect_arrested", 20, person="P1")
+CLOTHING = [
+    (
+        "seized in time and examined",
+        100,
+        [
+            ARRESTED,
+            act("suspect_clothing_seized", 21, person="P1"),
+            act("suspect_clothing_examined", 40, person="P1"),
+        ],
+        "pass",
+    ),
+    (
+        "seized 1 day + 1 min after arrest",
+        100,
+        [
+            ARRESTED,
+            act("suspect_clothing_seized", 21 * DAY + MINUTE, person="P1"),
+            act("suspect_clothing_examined", 40, person="P1"),
+        ],
+        "fail",
+    ),
+    (
+        "never examined before closure",
+        100,
+        [ARRESTED, act("suspect_clothing_seized", 20.5, person="P1")],
+        "fail",
+    ),
+    ("never seized", 100, [ARRESTED], "fail"),
+    (
+        "justified",
+        100,
+        [
+            ARRESTED,
+            act("suspect_clothing_seized", 20, "not_required", "Arrested 3 weeks on", person="P1"),
+            act("suspect_clothing_examined", 20, "not_required", "Nothing seized", person="P1"),
+        ],
+        "pass",
+    ),
+    ("open: seizure not yet due", None, [ARRESTED], "not_applicable"),
+    ("no arrested suspect", 100, [], "not_applicable"),
+    (
+        "an arrest decided against is no arrest",
+        100,
+        [act("suspect_arrested", 20, "not_required", "Interviewed voluntarily", person="P1")],
+        "not_applicable",
+    ),
+    (
+        "another suspect's clothing does not count",
+        100,
+        [
+            ARRESTED,
+            act("suspect_clothing_seized", 20.5, person="P9"),
+            act("suspect_clothing_examined", 40, person="P9"),
+        ],
+        "fail",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("closed", "actions", "status"), [r[1:] for r in CLOTHING], ids=[r[0] for r in CLOTHING]
+)
+def test_suspect_clothing(closed: float | None, actions: list[dict[str, Any]], status: str) -> None:
+    now = 20.5 if closed is None else 200  # open: half a day after the arrest
+    case = make_case(
+        category="csa", closed_days=closed, persons=SUSPECT, actions=actions, now_days=now
+    )
+    row = check("SUSPECT_CLOTHING", case)
+    assert row["status"] == status
+    if status == "fail":
+        assert row["severity"] == "major"
+        assert "P1" in row["message"]
+
+
+def test_suspect_clothing_messages() -> None:
+    late = make_case(
+        category="cse",
+        closed_days=100,
+        persons=SUSPECT,
+        actions=[ARRESTED, act("suspect_clothing_seized", 22, person="P1")],
+    )
+    row = check("SUSPECT_CLOTHING", late)
+    assert row["message"] == (
+        "Suspect P1's clothing seized 2 days after arrest (standard: within 24 hours)"
+    )
+    assert row["evidence"] == ["C1", "P1", "A2"]
+    none = check("SUSPECT_CLOTHING", make_case(category="csa", closed_days=100, persons=SUSPECT))
+    assert none["message"] == "No arrested suspect linked"
+    cce = check("SUSPECT_CLOTHING", make_case(category="cce", closed_days=100, persons=SUSPECT))
+    assert cce["status"] == "not_applicable"

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.standards.helpers import DAY, MINUTE, act, check, make_case, note
+from tests.standards.helpers import DAY, MINUTE, act, at, check, make_case, note
 
 SUPERVISION = [
     (
@@ -69,6 +69,33 @@ CLOSURE = [
         "critical",
     ),
 ]
+
+
+SUSPECT = [{"case_id": "C1", "person_id": "P1", "role": "suspect", "identified_at": at(10)}]
+
+
+def test_closure_critical_when_suspect_clothing_outstanding() -> None:
+    actions = [
+        act("forensic_medical", 1),
+        act("abe_interview", 3),
+        act("suspect_arrested", 12, person="P1"),
+        act("suspect_phone_seized", 12, person="P1"),
+        act("suspect_phone_examined", 30, person="P1"),
+        act("suspect_clothing_seized", 12, person="P1"),
+    ]
+    case = make_case(
+        category="csa", closed_days=60, notes=GOOD_CLOSE, persons=SUSPECT, actions=actions
+    )
+    row = check("CLOSURE", case)
+    assert (row["status"], row["severity"]) == ("fail", "critical")
+    assert row["message"] == (
+        "Closed 2024-04-30; evidential failures outstanding: SUSPECT_CLOTHING"
+    )
+    examined = [*actions, act("suspect_clothing_examined", 40, person="P1")]
+    sound = make_case(
+        category="csa", closed_days=60, notes=GOOD_CLOSE, persons=SUSPECT, actions=examined
+    )
+    assert check("CLOSURE", sound)["status"] == "pass"
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,8 @@ def test_some_cases_meet_standards_and_many_miss_some(rows: Rows) -> None:
     examined = {a["case_id"] for a in rows["actions"] if a["kind"] == "suspect_phone_examined"}
     closed_ids = {c["case_id"] for c in closed}
     assert (phone_seized - examined) & closed_ids  # closed with the phone never examined
+    kinds = {a["kind"] for a in rows["actions"]}
+    assert {"suspect_clothing_seized", "suspect_clothing_examined"} <= kinds
 
 
 def test_missing_episodes_repeat_and_share_adults(rows: Rows) -> None:

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import polars as pl
 
+from caseguard.audit.exploitation import ExploitationTally
 from caseguard.audit.stats import wilson_interval
 from caseguard.privacy.spreadsheet import guard_frame
 from caseguard.standards.engine import CASE_COLUMNS, ChunkResult
@@ -98,6 +99,7 @@ class Tally:
             "team": defaultdict(Counter),
             "area": defaultdict(Counter),
         }
+        self.exploitation = ExploitationTally()
 
     def add(self, chunk: ChunkResult) -> None:
         for grade, n in chunk.cases.group_by("grade").len().iter_rows():
@@ -112,6 +114,7 @@ class Tally:
             self.rule_subjects[rule] = subject_type
             if severity:
                 self.severities[rule][severity] += n
+        self.exploitation.add(chunk)
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts (a chunk audited elsewhere)."""
@@ -124,6 +127,7 @@ class Tally:
         for key, groups in other.groups.items():
             for value, counts in groups.items():
                 self.groups[key][value].update(counts)
+        self.exploitation.merge(other.exploitation)
 
     def summary(self, **context: Any) -> dict[str, Any]:
         total = sum(self.grades.values())
@@ -140,6 +144,7 @@ class Tally:
                 for rule in sorted(self.rules)
             },
             **{f"by_{key}": _breakdown(groups) for key, groups in self.groups.items()},
+            "exploitation": self.exploitation.summary(),
         }
 
 

@@ -26,7 +26,16 @@ from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, t
 PART_ROWS = 200_000
 ROW_GROUP = 50_000
 MIN_GROUP = 2_048
-ORDER = ("children", "staff", "cases", "case_persons", "notes", "actions", "missing_episodes")
+ORDER = (
+    "children",
+    "staff",
+    "persons",
+    "cases",
+    "case_persons",
+    "notes",
+    "actions",
+    "missing_episodes",
+)
 
 
 @dataclass
@@ -44,17 +53,25 @@ class Staged:
         files = sorted((self.folder / table).glob("*.parquet"))
         if not files:
             schema: dict[str, Any] = dict(COLUMNS[table])
-            if table in CHUNKED:
-                schema["chunk"] = pl.Int32
+            schema["chunk"] = pl.Int32
             return pl.LazyFrame(schema=schema)
         return pl.scan_parquet(files)
 
     def chunk(self, number: int) -> dict[str, pl.DataFrame]:
-        """Every chunked table's rows for chunk ``number``."""
-        return {
+        """Every chunked table's rows for chunk ``number``, and the persons found with them."""
+        tables = {
             t: self.scan(t).filter(pl.col("chunk") == number).drop("chunk").collect()
             for t in CHUNKED
         }
+        found_with = tables["missing_episodes"]["found_with_person_id"].drop_nulls().unique()
+        tables["persons"] = (
+            self.scan("persons")
+            .filter(pl.col("person_id").is_in(found_with.implode()))
+            .drop("chunk")
+            .unique("person_id", keep="first")
+            .collect()
+        )
+        return tables
 
     def table(self, name: str) -> pl.DataFrame:
         return self.scan(name).collect()
@@ -95,7 +112,7 @@ class Stager:
 
     def _chunked(self, table: str, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with its ``chunk`` column; rows whose child or case is not staged dropped."""
-        if table == "staff":
+        if table in ("staff", "persons"):  # not chunked: read whole, or by id
             return frame.with_columns(chunk=pl.lit(0, dtype=pl.Int32))
         child_chunk = self._close_children()
         if table in ("cases", "missing_episodes"):

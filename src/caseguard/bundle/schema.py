@@ -1,4 +1,4 @@
-"""The case bundle, version 1 (``shared/spec/case-bundle.md``), as one definition.
+"""The case bundle, version 1.1 (``shared/spec/case-bundle.md``), as one definition.
 
 Every layout reader, the validator, the store's tables and the synthetic generator
 are driven from ``TABLES``. Table, column and vocabulary names are a contract: extend,
@@ -92,6 +92,8 @@ ACTION_KIND = (
     "suspect_charged",
     "suspect_phone_seized",
     "suspect_phone_examined",
+    "suspect_clothing_seized",  # added in bundle format 1.1
+    "suspect_clothing_examined",
     "cctv_requested",
     "cctv_viewed",
     "cawn_issued",

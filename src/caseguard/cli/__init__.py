@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "caseguard.cli.bundle_cmds",
     "caseguard.cli.demo_cmds",
     "caseguard.cli.language_cmds",
+    "caseguard.cli.indicator_cmds",
     "caseguard.cli.audit_cmds",
     "caseguard.cli.report_cmds",
 )

@@ -21,6 +21,7 @@ from caseguard.report.pages import PageNames
 from caseguard.report.pseudonyms import age_band
 from caseguard.report.sections import (
     Section,
+    exploitation,
     headline,
     inadequate,
     language,
@@ -37,6 +38,7 @@ BUILDERS: tuple[Callable[[ReportContext], Section | None], ...] = (
     timeliness.build,
     language.build,
     missing.build,
+    exploitation.build,
     inadequate.build,
     reinspection.build,
 )

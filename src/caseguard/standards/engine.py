@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from caseguard.standards.frames import Frames
+from caseguard.standards.frames import SIGNS, Frames
 from caseguard.standards.grading import grade_expr
 from caseguard.standards.registry import Rule, all_rules
 from caseguard.standards.rubric import Rubric, load_rubric
@@ -35,6 +35,8 @@ SEVERITY_COUNTS = ("critical", "major", "minor")
 class ChunkResult:
     findings: pl.DataFrame  # FINDING_COLUMNS
     cases: pl.DataFrame  # CASE_COLUMNS plus team, area
+    # EXPLOITATION_IDENTIFIED's indicators: case_id, kind, categories, label, at, status
+    signs: pl.DataFrame | None = None
 
 
 def select_rules(*, language: bool = True) -> dict[str, Rule]:
@@ -90,4 +92,4 @@ def evaluate(
 ) -> ChunkResult:
     rubric = rubric or load_rubric()
     findings = run_rules(f, rubric, rules)
-    return ChunkResult(findings, grade_cases(f.cases, findings, rubric))
+    return ChunkResult(findings, grade_cases(f.cases, findings, rubric), f.shared.get(SIGNS))

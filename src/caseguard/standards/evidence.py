@@ -8,8 +8,9 @@ from caseguard.standards.deadlines import Deadline, evaluate
 from caseguard.standards.frames import Frames
 from caseguard.standards.registry import rule
 from caseguard.standards.rubric import RuleParams
-from caseguard.standards.suspects import first_for_pair, per_case, suspect_pairs
-from caseguard.standards.verdicts import day, limit_text, whole_days
+from caseguard.standards.seizures import Seizure, seized_then_examined, whole_days_text
+from caseguard.standards.suspects import arrested_pairs, first_for_pair, per_case, suspect_pairs
+from caseguard.standards.verdicts import day, duration, limit_text, whole_days
 
 SUSPECT_STEPS = ("suspect_arrested", "suspect_interviewed")
 
@@ -125,58 +126,28 @@ def suspect_action(f: Frames, p: RuleParams) -> pl.DataFrame:
     fix="Seize the suspect's devices and submit them for examination before closing.",
 )
 def suspect_phone(f: Frames, p: RuleParams) -> pl.DataFrame:
-    limit = p.days()
     pairs = suspect_pairs(f, p)
-    keys = ["case_id", "person_id"]
-    pairs = pairs.join(
-        first_for_pair(f, pairs, ("suspect_phone_seized",), "seized"), on=keys, how="left"
-    ).join(first_for_pair(f, pairs, ("suspect_phone_examined",), "exam"), on=keys, how="left")
-    elapsed = pl.col("seized_at") - pl.col("clock")
-    seized_ok = elapsed <= limit
-    pending = (
-        pl.col("seized_at").is_null()
-        & (pl.col("clock") + limit > pl.col("end"))
-        & ~pl.col("closed")
+    spec = Seizure("phone", "identified", "identification", "suspect_phone", whole_days_text)
+    verdicts = seized_then_examined(f, p, pairs, spec)
+    return per_case(f, p, verdicts, "Phone seized and examined on time")
+
+
+@rule(
+    "SUSPECT_CLOTHING",
+    title="Suspect's clothing seized and examined",
+    family="evidence",
+    checks="For each linked suspect who was arrested, `suspect_clothing_seized` (or justified) "
+    "within the limit of the suspect's first `suspect_arrested`, and "
+    "`suspect_clothing_examined` (or justified) before closure.",
+    why="Fibres, body fluids and DNA on a suspect's clothing corroborate a sexual offence; "
+    "they are lost within a day of arrest, and a seized item never examined proves nothing.",
+    fix="Seize the arrested suspect's clothing at arrest and submit it for forensic "
+    "examination before the case is closed, or record why not.",
+)
+def suspect_clothing(f: Frames, p: RuleParams) -> pl.DataFrame:
+    pairs = arrested_pairs(f, suspect_pairs(f, p))
+    spec = Seizure("clothing", "arrested", "arrest", "suspect_clothing", duration)
+    verdicts = seized_then_examined(f, p, pairs, spec)
+    return per_case(
+        f, p, verdicts, "Clothing seized and examined on time", "No arrested suspect linked"
     )
-    unexamined = pl.col("closed") & pl.col("exam_at").is_null()
-    pairs = pairs.with_columns(
-        pstatus=pl.when(seized_ok.fill_null(False) & ~unexamined)
-        .then(pl.lit("pass"))
-        .when(pending)
-        .then(pl.lit("pending"))
-        .otherwise(pl.lit("fail")),
-        pmessage=pl.when(pl.col("seized_at").is_null() & ~pending)
-        .then(
-            pl.format(
-                "Suspect {}'s phone not seized: identified {}, no suspect_phone_seized action",
-                pl.col("person_id"),
-                day("clock"),
-            )
-        )
-        .when(pending)
-        .then(
-            pl.format(
-                "Not yet due: suspect {}'s phone to be seized by {}",
-                pl.col("person_id"),
-                day(pl.col("clock") + limit),
-            )
-        )
-        .when(~seized_ok)
-        .then(
-            pl.format(
-                f"Suspect {{}}'s phone seized {{}} days after identification "
-                f"(standard: within {limit_text(limit)})",
-                pl.col("person_id"),
-                whole_days(elapsed),
-            )
-        )
-        .otherwise(
-            pl.format(
-                "Suspect {}'s phone seized but not examined before closure on {}",
-                pl.col("person_id"),
-                day("closed_at"),
-            )
-        ),
-        pevidence=pl.concat_list(pl.col("person_id"), pl.col("seized_id"), pl.col("exam_id")),
-    )
-    return per_case(f, p, pairs, "Phone seized and examined on time")

@@ -3,7 +3,8 @@
 A chunk holds a set of children with all their cases, actions, notes, links and
 missing episodes, so every rule can be computed within it. What crosses chunks
 (the reference time *now*, the supervisors, the persons who are suspects in any
-cse or cce case) comes from a global pre-pass and is passed in.
+cse or cce case) comes from a global pre-pass and is passed in; the persons a
+chunk's children were found with come with the chunk (``persons``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ TS = pl.Datetime("us")
 COLUMNS: dict[str, dict[str, pl.DataType]] = {
     "children": {"child_id": pl.String(), "date_of_birth": pl.Date(), "display_name": pl.String()},
     "staff": {"staff_id": pl.String(), "role": pl.String()},
+    "persons": {"person_id": pl.String(), "date_of_birth": pl.Date(), "sex": pl.String()},
     "cases": {
         "case_id": pl.String(),
         "child_id": pl.String(),
@@ -60,12 +62,14 @@ COLUMNS: dict[str, dict[str, pl.DataType]] = {
         "returned_at": TS,
         "risk_grade": pl.String(),
         "found_with_person_id": pl.String(),
+        "found_location": pl.String(),
         "return_interview_offered_at": TS,
         "case_id": pl.String(),
     },
 }
 CHUNKED = ("children", "cases", "case_persons", "notes", "actions", "missing_episodes")
 SUPERVISOR_ROLES = ("supervisor", "manager")
+SIGNS = "exploitation_signs"  # Frames.shared key: each indicator EXPLOITATION_IDENTIFIED found
 
 LANG_FINDINGS = {
     "note_id": pl.String(),
@@ -114,6 +118,7 @@ class Frames:
     children: pl.DataFrame
     now: dt.datetime
     suspects: pl.Series  # person ids that are suspects in any cse or cce case (global)
+    persons: pl.DataFrame = field(default_factory=lambda: empty("persons"))  # found-with adults
     lang_findings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LANG_FINDINGS))
     lang_reviews: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LANG_REVIEWS))
     results: dict[str, pl.DataFrame] = field(default_factory=dict)
@@ -151,4 +156,5 @@ class Frames:
             children=typed("children", tables.get("children")),
             now=now,
             suspects=pl.Series("person_id", sorted(suspects), dtype=pl.String),
+            persons=typed("persons", tables.get("persons")),
         )

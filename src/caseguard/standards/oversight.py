@@ -22,7 +22,7 @@ from caseguard.standards.verdicts import (
     whole_days,
 )
 
-EVIDENTIAL = ("SUSPECT_PHONE", "FORENSIC", "ABE", "SUSPECT_ACTION")
+EVIDENTIAL = ("SUSPECT_PHONE", "SUSPECT_CLOTHING", "FORENSIC", "ABE", "SUSPECT_ACTION")
 
 
 def supervisor_reviews(f: Frames) -> pl.DataFrame:
@@ -145,8 +145,8 @@ def _outstanding(f: Frames) -> pl.DataFrame:
     title="Sound closure",
     family="oversight",
     checks="A closed case has a `closure` note, a supervisor's `review` within N days before "
-    "(or at) `closed_at`, and no SUSPECT_PHONE, FORENSIC, ABE or SUSPECT_ACTION failure "
-    "outstanding (critical when one is).",
+    "(or at) `closed_at`, and no SUSPECT_PHONE, SUSPECT_CLOTHING, FORENSIC, ABE or "
+    "SUSPECT_ACTION failure outstanding (critical when one is).",
     why="Cases closed with evidential opportunities outstanding, or without a supervisor's "
     "scrutiny, leave children unprotected and offenders unchallenged.",
     fix="Reopen or review the closure: complete the outstanding evidential actions, record "

@@ -53,6 +53,7 @@ FAMILIES = (
     "language",
     "missing",
     "found_with",
+    "exploitation",
 )
 
 

@@ -33,10 +33,16 @@ def suspect_pairs(f: Frames, p: RuleParams) -> pl.DataFrame:
 
 
 def first_for_pair(
-    f: Frames, pairs: pl.DataFrame, kinds: Sequence[str], prefix: str
+    f: Frames, pairs: pl.DataFrame, kinds: Sequence[str], prefix: str, *, done_only: bool = False
 ) -> pl.DataFrame:
-    """Per (case, suspect) the earliest counting action of ``kinds`` up to the case's end."""
-    acts = counting(f.actions, kinds).select(
+    """Per (case, suspect) the earliest counting action of ``kinds`` up to the case's end.
+
+    ``done_only``: only actions done count (an arrest decided against is no arrest).
+    """
+    acts = counting(f.actions, kinds)
+    if done_only:
+        acts = acts.filter(~pl.col("justified"))
+    acts = acts.select(
         "case_id", pl.col("person_id").alias("about"), "at", "action_id", "justified"
     )
     rows = (
@@ -58,7 +64,13 @@ def first_for_pair(
     )
 
 
-def per_case(f: Frames, p: RuleParams, pairs: pl.DataFrame, done: str) -> pl.DataFrame:
+def per_case(
+    f: Frames,
+    p: RuleParams,
+    pairs: pl.DataFrame,
+    done: str,
+    none: str = "No suspect linked to the case",
+) -> pl.DataFrame:
     """Case findings from pair verdicts (``pstatus``, ``pmessage``, ``pevidence`` columns)."""
     ranked = pairs.with_columns(
         rank=pl.when(pl.col("pstatus") == "fail")
@@ -93,7 +105,7 @@ def per_case(f: Frames, p: RuleParams, pairs: pl.DataFrame, done: str) -> pl.Dat
         message=pl.when(~in_categories(p.categories))
         .then(not_in_scope())
         .when(pl.col("worst").is_null())
-        .then(pl.lit("No suspect linked to the case"))
+        .then(pl.lit(none))
         .when(pl.col("worst") == "fail")
         .then(pl.col("first_message") + more)
         .when(pl.col("worst") == "pass")
@@ -104,3 +116,12 @@ def per_case(f: Frames, p: RuleParams, pairs: pl.DataFrame, done: str) -> pl.Dat
         ),
     )
     return result(frame, "case_id")
+
+
+def arrested_pairs(f: Frames, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs whose suspect was arrested (a ``done`` arrest), clocked from the first arrest.
+
+    An arrest with no ``person_id`` concerns every suspect of its case, as for other actions.
+    """
+    first = first_for_pair(f, pairs, ("suspect_arrested",), "arrest", done_only=True)
+    return pairs.join(first, on=["case_id", "person_id"]).with_columns(clock=pl.col("arrest_at"))

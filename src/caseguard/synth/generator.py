@@ -108,6 +108,9 @@ class Generator:
         self.rng = random.Random(seed)
         self.world: World = build_world(self.rng, n_cases)
         self.count = Counters()
+        # Standards 1.1 additions draw from their own stream, so the rest of a seed's bundle
+        # is the same as before they were added.
+        self.extra = random.Random(f"{seed}:standards-1.1")
 
     def rows(self) -> Iterator[tuple[str, Row]]:
         for row in self.world.staff_rows:
@@ -181,6 +184,7 @@ class Generator:
             self._suspect(draft, network)
         self._victim_updates(draft)
         self._notes(draft)
+        self._signs(draft)
         return draft
 
     def _case_row(self, draft: CaseDraft, child_id: str, reporter: str) -> Row:
@@ -209,6 +213,7 @@ class Generator:
         outcome: str = "done",
         person: str | None = None,
         detail: str | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         if not draft.within(at):
             return
@@ -221,7 +226,7 @@ class Generator:
                     "case_id": draft.case_id,
                     "kind": kind,
                     "at": ts(at),
-                    "by": self.rng.choice(draft.team.officers),
+                    "by": (rng or self.rng).choice(draft.team.officers),
                     "outcome": outcome,
                     "person_id": person,
                     "detail": detail,
@@ -328,6 +333,8 @@ class Generator:
                 arrested + dt.timedelta(hours=rng.uniform(3, 20)),
                 person=person,
             )
+            if draft.category in SEXUAL:
+                self._suspect_clothing(draft, person, arrested)
             if rng.random() < 0.3:
                 self._action(
                     draft,
@@ -346,6 +353,31 @@ class Generator:
                 seized + dt.timedelta(days=rng.uniform(5, 60)),
                 person=person,
             )
+
+    def _suspect_clothing(self, draft: CaseDraft, person: str, arrested: dt.datetime) -> None:
+        """The arrested suspect's clothing: seized at arrest (or late, or never), then examined."""
+        rng, profile = self.extra, draft.profile
+        roll = rng.random()
+        if roll < profile.timely:
+            seized = arrested + dt.timedelta(hours=rng.uniform(0.5, 20))
+        elif roll < profile.timely + profile.late:
+            seized = arrested + dt.timedelta(days=rng.uniform(1.2, 6))
+        else:
+            detail = notes.declined_detail("suspect_clothing_seized")
+            if rng.random() < 0.3:
+                at = arrested + dt.timedelta(hours=2)
+                self._action(
+                    draft, "suspect_clothing_seized", at, "not_required", person, detail, rng
+                )
+                why = "No clothing seized, so none to examine (see the seizure decision)."
+                self._action(
+                    draft, "suspect_clothing_examined", at, "not_required", person, why, rng
+                )
+            return
+        self._action(draft, "suspect_clothing_seized", seized, person=person, rng=rng)
+        if rng.random() < profile.timely:
+            examined = seized + dt.timedelta(days=rng.uniform(5, 60))
+            self._action(draft, "suspect_clothing_examined", examined, person=person, rng=rng)
 
     def _victim_updates(self, draft: CaseDraft) -> None:
         rng = self.rng
@@ -437,6 +469,45 @@ class Generator:
             self._note(
                 draft, "review", before, notes.review_text(rng, draft.voice, None), supervisor
             )
+
+    # signs of exploitation (standards 1.1) ------------------------------------------
+    def _signs(self, draft: CaseDraft) -> None:
+        """Notes recording signs (any category), some negated or quoted; in missing and other
+        cases the signs are acted on (risk assessment, then strategy discussion) or not."""
+        rng = self.extra
+        last = min(draft.end, draft.reported_at + dt.timedelta(days=120))
+        days = max((last - draft.reported_at).total_seconds() / 86400, 0.2)
+        officer = rng.choice(draft.team.officers)
+        if rng.random() < 0.35:
+            for _ in range(rng.choice([1, 1, 2])):
+                at = draft.reported_at + dt.timedelta(days=rng.uniform(0.1, days))
+                self._note(draft, "log", at, notes.sign_text(rng, draft.voice), officer)
+        if rng.random() < 0.15:
+            kind = rng.choice(["signs_negated", "signs_quoted"])
+            at = draft.reported_at + dt.timedelta(days=rng.uniform(0.1, days))
+            self._note(draft, "log", at, notes.sign_text(rng, draft.voice, kind), officer)
+        if draft.category in ("missing", "other"):
+            self._act_on_signs(draft)
+
+    def _act_on_signs(self, draft: CaseDraft) -> None:
+        """Under the case's profile, a risk assessment after the first written sign and a
+        strategy discussion after the second (or the first, for a child aged 13 or under)."""
+        from caseguard.language.signs import written_signs
+
+        rng, profile = self.extra, draft.profile
+        times = sorted(
+            dt.datetime.fromisoformat(str(row["written_at"]))
+            for table, row in draft.rows
+            if table == "notes" and written_signs(str(row["text"]))
+        )
+        if not times or rng.random() >= profile.timely:
+            return
+        first = times[0] + dt.timedelta(days=rng.uniform(0.1, 6))
+        self._action(draft, "risk_assessment", first, rng=rng)
+        trigger = times[0] if draft.voice.age <= 13 else (times[1] if len(times) > 1 else None)
+        if trigger is not None and rng.random() < profile.timely:
+            kind = rng.choice(["strategy_discussion", "safeguarding_referral"])
+            self._action(draft, kind, trigger + dt.timedelta(days=rng.uniform(0.1, 6)), rng=rng)
 
     # missing episodes -----------------------------------------------------------
     def _episodes(

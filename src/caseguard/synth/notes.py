@@ -92,3 +92,9 @@ def closure_text(rng: random.Random, voice: Voice) -> str:
 def declined_detail(kind: str) -> str | None:
     value = data("texts")["declined_detail"].get(kind)
     return str(value) if value else None
+
+
+def sign_text(rng: random.Random, voice: Voice, kind: str = "signs") -> str:
+    """A note recording a sign of exploitation (``signs``), or naming one that does not count
+    (``signs_negated``, ``signs_quoted``)."""
+    return voice.fill(rng, _pick(rng, kind))

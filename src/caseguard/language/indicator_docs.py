@@ -1,0 +1,41 @@
+"""``docs/indicators.md``, generated from the indicator lexicon (``indicators.yaml``)."""
+
+from __future__ import annotations
+
+from caseguard.language.indicators import load_indicators
+
+HEADER = """# Indicators of exploitation (written signs)
+
+Generated from `src/caseguard/language/indicators.yaml` by `make docs`; a test fails when
+this page drifts from the lexicon. The EXPLOITATION_IDENTIFIED rule (docs/rules.md) reads
+these signs from notes, action details and found locations of missing and other cases,
+judged in context by the language screen's checks: a negated sign ("no concerns about money
+or gifts"), a sign inside quotation marks, one named in guidance or advice ("look out for new
+phones") or asked about ("asked whether she had been to any hotels") does not count. A sign
+reported by someone else ("mum says she came back with £200") counts
+(`attributed_counts: {attributed}`).
+
+`caseguard indicators-eval FILE` measures the detector on a labelled set of sentences
+(tests/language/indicator_devset.csv and indicator_heldout.csv, written from the sources
+below).
+"""
+
+
+def render_markdown() -> str:
+    lexicon = load_indicators()
+    lines = [HEADER.format(attributed=str(lexicon.attributed_counts).lower())]
+    for indicator in lexicon.indicators:
+        lines.append(f"## {indicator.id}: {indicator.label}\n")
+        lines.append(f"- Category: {indicator.category}")
+        lines.append(f"- Why it is a sign: {indicator.why}")
+        lines.append(f"- Sources: {', '.join(indicator.sources)}")
+        lines.append("- Counts: " + "; ".join(f"“{s}”" for s in indicator.examples_match))
+        if indicator.examples_no_match:
+            lines.append(
+                "- Does not count: " + "; ".join(f"“{s}”" for s in indicator.examples_no_match)
+            )
+        lines.append("")
+    lines.append("## Sources\n")
+    for key, text in lexicon.sources.items():
+        lines.append(f"- {key}: {text}")
+    return "\n".join(lines) + "\n"
