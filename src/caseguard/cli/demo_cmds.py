@@ -46,7 +46,9 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
     db_path = out_dir / "caseguard.db"
     load_into(bundle_dir, str(db_path))
     with stage_progress("Auditing") as tick:
-        result = run_audit(str(db_path), audit_dir, progress=tick, key=key.key)
+        result = run_audit(
+            str(db_path), audit_dir, progress=tick, key=key.key, record_in=str(db_path)
+        )
     with stage_progress("Writing the report") as tick:
         tick("report")
         report = build_report(audit_dir, audit_dir, data_source=str(db_path), key=key)
