@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "caseguard.cli.language_cmds",
     "caseguard.cli.audit_cmds",
     "caseguard.cli.report_cmds",
+    "caseguard.cli.web_cmds",
 )
 
 
