@@ -135,6 +135,7 @@ def require(capability: Capability) -> Callable[[Request], Awaitable[Caller | No
 
     async def dependency(request: Request) -> Caller | None:
         caller = _caller(request)
+        request.state.caller = caller  # error pages show who is signed in
         if capability is Capability.PUBLIC:
             return caller
         if caller is None:
