@@ -88,9 +88,9 @@ def test_day_of_work_end_to_end(browser: Any, sqlite_site: Site) -> None:
         page.select_option("#f-grade", "inadequate")  # htmx swaps the table in place
         page.wait_for_url("**/cases?*grade=inadequate*")
         page.wait_for_function(
-            "() => [...document.querySelectorAll('#cases tbody tr td.app-grade-inadequate')].length > 0"
-            " && [...document.querySelectorAll('#cases tbody tr')].every("
-            "r => r.querySelector('td.app-grade-inadequate'))"
+            "() => { const rows = [...document.querySelectorAll('#cases tbody tr')];"
+            " return rows.length > 0 && rows.every("
+            "r => r.querySelector('td.app-grade-inadequate')); }"
         )
         page.screenshot(path=str(SHOTS / "02-cases-inadequate.png"), full_page=True)
 
