@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 ## web-assets: GOV.UK Frontend and htmx (pinned in package-lock.json) for the web app, and
 ## axe-core for its accessibility tests; copied into the git-ignored static/vendor folder
 $(WEB_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is needed for the web app's front-end packages: install Node.js and npm"; exit 2; fi; }
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	rm -rf $(WEB_VENDOR)
 	mkdir -p $(WEB_VENDOR)/govuk $(WEB_VENDOR)/htmx

@@ -152,7 +152,7 @@ def users_set_password(name: str, password_stdin: bool, db: str | None) -> None:
 
 @main.group()
 def tokens() -> None:
-    """API bearer tokens."""
+    """Create API bearer tokens for users (stored hashed)."""
 
 
 @tokens.command("create")

@@ -11,6 +11,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from caseguard import __version__
 from caseguard.errors import UsageError
+from caseguard.report.language import screen_text
 from caseguard.report.pseudonyms import load_key
 from caseguard.store import Store
 from caseguard.web import errors
@@ -70,6 +71,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    screen_text("warm up the language screen", None)  # compiled once, not on a first page
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=VENDOR / "govuk" / "assets"), name="assets")

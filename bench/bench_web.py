@@ -1,0 +1,299 @@
+"""Benchmark the web workspace and the store write of an audit run.
+
+    .venv/bin/python -m bench.bench_web [--cases 100000] [--seconds 60] [--users 20]
+        [--dbs sqlite,postgresql]
+
+For each database: a store of N synthetic cases (loaded with ``Store.load``, cached for
+SQLite under /tmp/caseguard-bench), audited with the run recorded in the store (the
+audit's own time beside the time of the store write), then ``caseguard serve`` in its
+own process on 127.0.0.1 and a bounded async httpx load: ``--users`` signed-in users,
+each looping over dashboard, case list, case page and child page for ``--seconds``.
+Results go to docs/benchmarks-web.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from bench.bench_audit import CACHE, bundle_for
+from bench.measure import machine
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks-web.md"
+PG = os.environ.get("CASEGUARD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+KEY = "bench-web-pseudonym-key"
+PASSWORD = "bench-password-long"
+PAGES = ("dashboard", "case list", "case page", "child page")
+
+
+def _store(kind: str, cases: int) -> tuple[str, bool]:
+    """The store's URL, and whether it is already built (SQLite is kept between runs)."""
+    if kind == "sqlite":
+        path = CACHE / f"web-{cases}.db"
+        return str(path), (CACHE / f"web-{cases}.db.ok").exists()
+    schema = f"bench_web_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(PG.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in PG else "?"
+    return f"{PG}{sep}options=-csearch_path%3D{schema}", False
+
+
+def _drop(url: str) -> None:
+    schema = url.rsplit("%3D", 1)[1]
+    engine = sa.create_engine(PG.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def build(kind: str, cases: int) -> tuple[str, dict[str, Any]]:
+    """Load and audit the store (recording the run); the URL and the audit's timings."""
+    from caseguard.audit import run_audit
+    from caseguard.bundle import open_bundle
+    from caseguard.store import Store
+
+    url, ready = _store(kind, cases)
+    timings_file = CACHE / f"web-{cases}-{kind}.json"
+    if ready and timings_file.exists():
+        return url, json.loads(timings_file.read_text())
+    if kind == "sqlite":
+        Path(url).unlink(missing_ok=True)
+    bundle = bundle_for(cases)
+    started = time.perf_counter()
+    with Store.open(url) as store, open_bundle(bundle) as b:
+        store.load(b)
+    loaded = time.perf_counter() - started
+    result = run_audit(url, CACHE / f"web-audit-{kind}", record_in=url)
+    timings = {**result.timings, "load_s": round(loaded, 1), "failing": _failing(url)}
+    timings_file.write_text(json.dumps(timings))
+    if kind == "sqlite":
+        (CACHE / f"web-{cases}.db.ok").touch()
+    return url, timings
+
+
+def _failing(url: str) -> int:
+    from caseguard.store import Store
+
+    with Store.open(url) as store, store.engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM audit_findings")).scalar_one())
+
+
+def _ids(url: str, users: int) -> tuple[list[str], list[str]]:
+    from caseguard.report.pseudonyms import Pseudonymiser
+    from caseguard.store import Store
+    from caseguard.web.auth import users as lib
+    from caseguard.web.auth.roles import Role
+
+    with Store.open(url) as store:
+        existing = {u.name for u in lib.list_users(store.engine)}
+        for n in range(users):
+            name = f"bench-qa-{n:02d}"
+            if name not in existing:
+                lib.add_user(store.engine, name, Role.QA, PASSWORD)
+        with store.engine.connect() as conn:
+            cases = [r[0] for r in conn.execute(sa.text("SELECT case_id FROM cases"))]
+            children = [r[0] for r in conn.execute(sa.text("SELECT child_id FROM children"))]
+    pseudo = Pseudonymiser(KEY.encode())
+    rng = random.Random(7)
+    some_cases = rng.sample(cases, min(2000, len(cases)))
+    return some_cases, [pseudo.child(c) for c in rng.sample(children, min(2000, len(children)))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CASEGUARD_PSEUDONYM_KEY": KEY}
+    argv = [sys.executable, "-m", "caseguard", "serve", "--db", url, "--port", str(port)]
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+async def _user(
+    base: str,
+    n: int,
+    until: float,
+    cases: list[str],
+    kids: list[str],
+    out: dict[str, list[float]],
+    errors: list[str],
+) -> None:
+    rng = random.Random(n)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        page = await client.get("/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+        assert token
+        signed = await client.post(
+            "/login",
+            data={"name": f"bench-qa-{n:02d}", "password": PASSWORD, "login_token": token.group(1)},
+        )
+        if signed.status_code != 303:
+            errors.append(f"login {signed.status_code}")
+            return
+        grades = ["", "inadequate", "good", "requires_improvement"]
+        step = n
+        while time.monotonic() < until:
+            kind = PAGES[step % len(PAGES)]
+            step += 1
+            if kind == "dashboard":
+                path = "/dashboard"
+            elif kind == "case list":
+                path = f"/cases?grade={rng.choice(grades)}&page={rng.randint(1, 20)}&sort=grade"
+            elif kind == "case page":
+                path = f"/cases/{rng.choice(cases)}"
+            else:
+                path = f"/children/{rng.choice(kids)}"
+            start = time.perf_counter()
+            try:
+                answer = await client.get(path)
+                ok = answer.status_code == 200
+            except httpx.HTTPError as exc:
+                ok, answer = False, None
+                errors.append(f"{kind}: {type(exc).__name__}")
+            out[kind].append(time.perf_counter() - start)
+            if not ok and answer is not None:
+                errors.append(f"{kind}: {answer.status_code}")
+
+
+async def _load(
+    base: str, users: int, seconds: float, cases: list[str], kids: list[str]
+) -> tuple[dict[str, list[float]], list[str], float]:
+    out: dict[str, list[float]] = {k: [] for k in PAGES}
+    errors: list[str] = []
+    start = time.monotonic()
+    until = start + seconds
+    await asyncio.gather(*[_user(base, n, until, cases, kids, out, errors) for n in range(users)])
+    return out, errors, time.monotonic() - start
+
+
+def _p(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def bench(kind: str, cases: int, users: int, seconds: float) -> dict[str, Any]:
+    url, timings = build(kind, cases)
+    sample_cases, kids = _ids(url, users)
+    port = _free_port()
+    proc = _serve(url, port)
+    try:
+        out, errors, took = asyncio.run(
+            _load(f"http://127.0.0.1:{port}", users, seconds, sample_cases, kids)
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if kind == "postgresql":
+            _drop(url)
+    total = sum(len(v) for v in out.values())
+    pages = {
+        k: {
+            "n": len(v),
+            "p50_ms": round(_p(v, 0.5)),
+            "p95_ms": round(_p(v, 0.95)),
+            "max_ms": round(max(v) * 1000) if v else None,
+            "mean_ms": round(statistics.fmean(v) * 1000) if v else None,
+        }
+        for k, v in out.items()
+    }
+    return {
+        "db": kind,
+        "timings": timings,
+        "pages": pages,
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "requests": total,
+        "rps": round(total / took, 1),
+        "seconds": round(took, 1),
+    }
+
+
+def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    load = os.getloadavg()
+    lines = [
+        "# Web workspace benchmark",
+        "",
+        f"`.venv/bin/python -m bench.bench_web --cases {args.cases} --seconds {args.seconds:g} --users {args.users}`",
+        f"on {machine()}; load average at the end {load[0]:.1f} (the machine is shared: other work ran beside it).",
+        "",
+        f"Store: {args.cases:,} synthetic cases, loaded with `Store.load`, audited once with the run recorded in the store.",
+        f"Load: {args.users} signed-in `qa` users (one session each), each looping dashboard → case list (a random grade",
+        "filter and page, sorted by grade) → case page (random case) → child page (random child), for the whole time;",
+        "`caseguard serve` (uvicorn, one process) on 127.0.0.1; client: async httpx in another process.",
+        "",
+        "## Pages",
+        "",
+        "| store | page | requests | p50 ms | p95 ms | max ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        for page, v in r["pages"].items():
+            lines.append(
+                f"| {r['db']} | {page} | {v['n']:,} | {v['p50_ms']} | {v['p95_ms']} | {v['max_ms']} |"
+            )
+    lines += ["", "| store | requests | errors | req/s | seconds |", "|---|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(
+            f"| {r['db']} | {r['requests']:,} | {r['errors']} | {r['rps']} | {r['seconds']} |"
+        )
+    lines += [
+        "",
+        "## Recording an audit run in the store",
+        "",
+        "| store | cases | failing findings written | audit (stage + rules) s | store write s | write / audit |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        t = r["timings"]
+        audit_s = t["stage_s"] + t["audit_s"]
+        lines.append(
+            f"| {r['db']} | {args.cases:,} | {t['failing']:,} | {audit_s:.1f} | {t['store_s']:.1f} | {t['store_s'] / audit_s:.2f} |"
+        )
+    lines.append("")
+    DOC.write_text("\n".join(lines), encoding="utf-8")
+    print(json.dumps(results, indent=1))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--dbs", default="sqlite,postgresql")
+    args = parser.parse_args(argv)
+    results = [bench(kind, args.cases, args.users, args.seconds) for kind in args.dbs.split(",")]
+    _write(results, args)
+
+
+if __name__ == "__main__":
+    main()
