@@ -238,49 +238,54 @@ def bench(kind: str, cases: int, users: int, seconds: float) -> dict[str, Any]:
     }
 
 
+HEAD = """# Web workspace benchmark
+
+`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users}`
+on {machine}; load average at the end {load:.1f} (the machine is shared with other work).
+
+Store: {cases:,} synthetic cases, loaded with `Store.load`, audited once with the run
+recorded in the store. Load: {users} signed-in `qa` users (one session each), each looping
+dashboard → case list (a random grade filter and page, sorted by grade) → case page
+(a random case) → child page (a random child) for the whole time; `caseguard serve`
+(uvicorn, one process) on 127.0.0.1; the client is async httpx in another process.
+
+## Pages
+
+| store | page | requests | p50 ms | p95 ms | max ms |
+|---|---|---:|---:|---:|---:|
+"""
+WRITES = """
+## Recording an audit run in the store
+
+| store | cases | failing findings | audit (stage + rules) s | store write s | write / audit |
+|---|---:|---:|---:|---:|---:|
+"""
+
+
 def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    load = os.getloadavg()
-    lines = [
-        "# Web workspace benchmark",
-        "",
-        f"`.venv/bin/python -m bench.bench_web --cases {args.cases} --seconds {args.seconds:g} --users {args.users}`",
-        f"on {machine()}; load average at the end {load[0]:.1f} (the machine is shared: other work ran beside it).",
-        "",
-        f"Store: {args.cases:,} synthetic cases, loaded with `Store.load`, audited once with the run recorded in the store.",
-        f"Load: {args.users} signed-in `qa` users (one session each), each looping dashboard → case list (a random grade",
-        "filter and page, sorted by grade) → case page (random case) → child page (random child), for the whole time;",
-        "`caseguard serve` (uvicorn, one process) on 127.0.0.1; client: async httpx in another process.",
-        "",
-        "## Pages",
-        "",
-        "| store | page | requests | p50 ms | p95 ms | max ms |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
+    text = HEAD.format(
+        cases=args.cases,
+        seconds=args.seconds,
+        users=args.users,
+        machine=machine(),
+        load=os.getloadavg()[0],
+    )
     for r in results:
         for page, v in r["pages"].items():
-            lines.append(
-                f"| {r['db']} | {page} | {v['n']:,} | {v['p50_ms']} | {v['p95_ms']} | {v['max_ms']} |"
-            )
-    lines += ["", "| store | requests | errors | req/s | seconds |", "|---|---:|---:|---:|---:|"]
+            cells = [r["db"], page, f"{v['n']:,}", v["p50_ms"], v["p95_ms"], v["max_ms"]]
+            text += "| " + " | ".join(str(c) for c in cells) + " |\n"
+    text += "\n| store | requests | errors | req/s | seconds |\n|---|---:|---:|---:|---:|\n"
     for r in results:
-        lines.append(
-            f"| {r['db']} | {r['requests']:,} | {r['errors']} | {r['rps']} | {r['seconds']} |"
-        )
-    lines += [
-        "",
-        "## Recording an audit run in the store",
-        "",
-        "| store | cases | failing findings written | audit (stage + rules) s | store write s | write / audit |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+        cells = [r["db"], f"{r['requests']:,}", r["errors"], r["rps"], r["seconds"]]
+        text += "| " + " | ".join(str(c) for c in cells) + " |\n"
+    text += WRITES
     for r in results:
         t = r["timings"]
         audit_s = t["stage_s"] + t["audit_s"]
-        lines.append(
-            f"| {r['db']} | {args.cases:,} | {t['failing']:,} | {audit_s:.1f} | {t['store_s']:.1f} | {t['store_s'] / audit_s:.2f} |"
-        )
-    lines.append("")
-    DOC.write_text("\n".join(lines), encoding="utf-8")
+        ratio = t["store_s"] / audit_s
+        cells = [r["db"], f"{args.cases:,}", f"{t['failing']:,}", f"{audit_s:.1f}"]
+        text += "| " + " | ".join([*cells, f"{t['store_s']:.1f}", f"{ratio:.2f}"]) + " |\n"
+    DOC.write_text(text, encoding="utf-8")
     print(json.dumps(results, indent=1))
 
 
