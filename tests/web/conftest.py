@@ -51,7 +51,7 @@ class Site:
 
     def client(self, role: str | None = None) -> httpx.Client:
         """A client signed in as the user of ``role`` (None: anonymous)."""
-        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
         if role is not None:
             sign_in(client, role)
         return client

@@ -109,7 +109,7 @@ def _check_role(
 @pytest.mark.parametrize("role", ROLES)
 def test_api_bearer_tokens_follow_the_same_rules(site: Site, role: str) -> None:
     headers = {"Authorization": f"Bearer {site.tokens[role]}"}
-    with httpx.Client(base_url=site.url, headers=headers, timeout=30) as client:
+    with httpx.Client(base_url=site.url, headers=headers, timeout=60) as client:
         runs = client.get("/api/runs")
         case = client.get(f"/api/cases/{site.own_case}")
         other = client.get(f"/api/cases/{site.other_case}")
@@ -129,7 +129,7 @@ def test_api_bearer_tokens_follow_the_same_rules(site: Site, role: str) -> None:
 
 def test_api_shapes(site: Site) -> None:
     headers = {"Authorization": f"Bearer {site.tokens['qa']}"}
-    with httpx.Client(base_url=site.url, headers=headers, timeout=30) as client:
+    with httpx.Client(base_url=site.url, headers=headers, timeout=60) as client:
         assert httpx.get(f"{site.url}/api/health").json() == {"status": "ok"}
         runs = client.get("/api/runs").json()["runs"]
         assert [r["run_id"] for r in runs] == [2, 1]
@@ -150,7 +150,7 @@ def test_api_shapes(site: Site) -> None:
         assert {f["field"] for f in bad.json()["fields"]} == {"grade", "page"}
         assert client.get("/api/cases/NO-SUCH-CASE").status_code == 404
     sup = {"Authorization": f"Bearer {site.tokens['supervisor']}"}
-    with httpx.Client(base_url=site.url, headers=sup, timeout=30) as client:
+    with httpx.Client(base_url=site.url, headers=sup, timeout=60) as client:
         teams = {
             c["team"] for c in client.get("/api/cases", params={"page_size": 100}).json()["cases"]
         }

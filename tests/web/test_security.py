@@ -48,7 +48,7 @@ def test_state_change_without_csrf_token_is_refused(site: Site) -> None:
 
 
 def test_login_form_needs_its_signed_token(site: Site) -> None:
-    with httpx.Client(base_url=site.url) as client:
+    with httpx.Client(base_url=site.url, timeout=60) as client:
         forged = client.post(
             "/login", data={"name": "qa", "password": PASSWORD, "login_token": "forged"}
         )
@@ -60,7 +60,7 @@ def test_cookie_of_a_logged_out_session_is_refused(site: Site) -> None:
         cookie = client.cookies[COOKIE]
         token = csrf_of(client)
         assert client.post("/logout", data={"csrf_token": token}).status_code == 303
-    with httpx.Client(base_url=site.url, cookies={COOKIE: cookie}) as replay:
+    with httpx.Client(base_url=site.url, cookies={COOKIE: cookie}, timeout=60) as replay:
         page = replay.get("/dashboard")
         api = replay.get("/api/runs")
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
@@ -83,7 +83,7 @@ def test_idle_session_expires(site: Site) -> None:
 
 
 def test_cookie_flags(site: Site) -> None:
-    with httpx.Client(base_url=site.url) as client:
+    with httpx.Client(base_url=site.url, timeout=60) as client:
         answer = sign_in(client, "viewer")
     header = answer.headers["set-cookie"].lower()
     assert "httponly" in header and "samesite=lax" in header
@@ -96,7 +96,7 @@ def test_repeated_failures_lock_the_account(site: Site) -> None:
 
     lib.add_user(site.engine, f"lockme-{site.db[-6:].replace('/', '')}", Role.VIEWER, PASSWORD)
     name = f"lockme-{site.db[-6:].replace('/', '')}"
-    with httpx.Client(base_url=site.url) as client:
+    with httpx.Client(base_url=site.url, timeout=60) as client:
         for _ in range(5):
             assert sign_in(client, name, "wrong-password-xx").status_code == 401
         locked = sign_in(client, name)

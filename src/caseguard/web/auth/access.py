@@ -13,7 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -96,20 +97,23 @@ class Verdict:
         return self.broken_at is None
 
 
-def _rows(conn: sa.Connection, since: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
+def _rows(
+    conn: sa.Connection, since: dt.datetime | None = None
+) -> Generator[dict[str, Any], None, None]:
     query = sa.select(access_log).order_by(access_log.c.seq)
     if since is not None:
         query = query.where(access_log.c.at >= since)
-    for row in conn.execution_options(yield_per=5000).execute(query).mappings():
-        yield dict(row)
+    with conn.execution_options(yield_per=5000).execute(query) as result:
+        for row in result.mappings():
+            yield dict(row)
 
 
 def verify(engine: sa.Engine) -> Verdict:
     """Check every row's hash and its link to the row before."""
     prev = GENESIS
     count = 0
-    with engine.connect() as conn:
-        for row in _rows(conn):
+    with engine.connect() as conn, closing(_rows(conn)) as rows:
+        for row in rows:
             count += 1
             if row["prev_hash"] != prev or row_hash(row, prev) != row["row_hash"]:
                 return Verdict(count, int(row["seq"]))
