@@ -11,8 +11,8 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from caseguard import __version__
 from caseguard.errors import UsageError
+from caseguard.privacy.keys import load_key
 from caseguard.report.language import screen_text
-from caseguard.report.pseudonyms import load_key
 from caseguard.store import Store
 from caseguard.web import errors
 from caseguard.web.routes import ROUTERS
