@@ -285,7 +285,7 @@ def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         ratio = t["store_s"] / audit_s
         cells = [r["db"], f"{args.cases:,}", f"{t['failing']:,}", f"{audit_s:.1f}"]
         text += "| " + " | ".join([*cells, f"{t['store_s']:.1f}", f"{ratio:.2f}"]) + " |\n"
-    DOC.write_text(text, encoding="utf-8")
+    args.doc.write_text(text, encoding="utf-8")
     print(json.dumps(results, indent=1))
 
 
@@ -295,6 +295,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--dbs", default="sqlite,postgresql")
+    parser.add_argument("--doc", type=Path, default=DOC, help="Where to write the results page.")
     args = parser.parse_args(argv)
     results = [bench(kind, args.cases, args.users, args.seconds) for kind in args.dbs.split(",")]
     _write(results, args)
