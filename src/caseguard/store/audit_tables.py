@@ -75,5 +75,5 @@ sa.Index(
     audit_findings.c.run_id,
     audit_findings.c.subject_type,
     audit_findings.c.subject_id,
+    audit_findings.c.rule,
 )
-sa.Index("ix_audit_findings_rule", audit_findings.c.run_id, audit_findings.c.rule)

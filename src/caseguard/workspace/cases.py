@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
+from caseguard.audit.outputs import NOT_RECORDED
 from caseguard.report.audit_dir import Finding
 from caseguard.report.chronology import Event, case_timeline
 from caseguard.report.data import Case
@@ -16,7 +17,7 @@ from caseguard.standards.registry import all_rules
 from caseguard.store.audit_tables import audit_cases, audit_findings
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
-from caseguard.workspace.runs import Run, latest_run
+from caseguard.workspace.runs import Run, latest_run, summary
 from caseguard.workspace.scope import Scope
 
 PAGE_SIZE = 50
@@ -139,9 +140,11 @@ def list_cases(engine: sa.Engine, scope: Scope, f: CaseFilter) -> CaseList:
         ac.grade,
         ac.failed_rules,
     ]
+    needs_cases = scope.teams is not None or any((f.team, f.area, f.status, f.q))
+    counted = joined if needs_cases else audit_cases
     with engine.connect() as conn:
         total = conn.execute(
-            sa.select(sa.func.count()).select_from(joined).where(*conds)
+            sa.select(sa.func.count()).select_from(counted).where(*conds)
         ).scalar_one()
         pages = max(1, -(-total // size))
         page = max(1, min(f.page, pages))
@@ -154,7 +157,7 @@ def list_cases(engine: sa.Engine, scope: Scope, f: CaseFilter) -> CaseList:
             .offset((page - 1) * size)
         )
         rows = [_row(r) for r in conn.execute(query)]
-        options = _options(conn, scope)
+        options = _options(summary(engine, run.run_id), scope)
     return CaseList(run, rows, int(total), page, pages, f, options)
 
 
@@ -172,17 +175,19 @@ def _row(r: Any) -> CaseRowView:
     )
 
 
-def _options(conn: sa.Connection, scope: Scope) -> dict[str, list[str]]:
-    def distinct(column: sa.Column[Any]) -> list[str]:
-        query = sa.select(column).where(column.is_not(None)).distinct().order_by(column)
-        if scope.teams is not None:
-            query = query.where(CASES.c.team.in_(sorted(scope.teams)))
-        return [str(v) for (v,) in conn.execute(query.limit(500))]
+def _options(summary: dict[str, Any], scope: Scope) -> dict[str, list[str]]:
+    """Filter choices from the run's own summary (no scan of the cases table)."""
+
+    def names(key: str) -> list[str]:
+        found = sorted(n for n in summary.get(f"by_{key}", {}) if n != NOT_RECORDED)
+        if key == "team" and scope.teams is not None:
+            found = [n for n in found if n in scope.teams]
+        return found
 
     return {
-        "team": distinct(CASES.c.team),
-        "area": distinct(CASES.c.area),
-        "category": distinct(CASES.c.category),
+        "team": names("team"),
+        "area": names("area"),
+        "category": names("category"),
         "rule": sorted(all_rules()),
     }
 

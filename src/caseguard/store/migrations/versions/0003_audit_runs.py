@@ -60,9 +60,10 @@ def upgrade() -> None:
         sa.Column("evidence", sa.Text(), nullable=False),
     )
     op.create_index(
-        "ix_audit_findings_subject", "audit_findings", ["run_id", "subject_type", "subject_id"]
+        "ix_audit_findings_subject",
+        "audit_findings",
+        ["run_id", "subject_type", "subject_id", "rule"],
     )
-    op.create_index("ix_audit_findings_rule", "audit_findings", ["run_id", "rule"])
     op.create_table(
         "audit_rule_counts",
         sa.Column("run_id", sa.Integer(), primary_key=True),
