@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench browser docs clean
+WEB_VENDOR := src/caseguard/web/static/vendor
+WEB_STAMP  := $(WEB_VENDOR)/.installed
+
+.PHONY: demo test lint typecheck unit bench browser docs clean web-assets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +15,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+## web-assets: GOV.UK Frontend and htmx (pinned in package-lock.json) for the web app, and
+## axe-core for its accessibility tests; copied into the git-ignored static/vendor folder
+$(WEB_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is needed for the web app's front-end packages: install Node.js and npm"; exit 2; fi; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(WEB_VENDOR)
+	mkdir -p $(WEB_VENDOR)/govuk $(WEB_VENDOR)/htmx
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(WEB_VENDOR)/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(WEB_VENDOR)/govuk/assets
+	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx/
+	touch $(WEB_STAMP)
+
+web-assets: $(WEB_STAMP)
+
 ## demo: set up and run the main job on the embedded synthetic default
-demo: $(STAMP)
+demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/caseguard demo --out demo
 
 ## browser: Chromium for the report/web tests, and HarfBuzz's subsetter for WeasyPrint's PDF
@@ -27,7 +47,7 @@ browser:
 	  else echo "not installed:$$missing (browser tests are skipped; PDF fonts are not subset)"; fi; fi
 
 ## test: set up and run every check (lint, types, tests)
-test: $(STAMP) browser lint typecheck unit
+test: $(STAMP) $(WEB_STAMP) browser lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -36,7 +56,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(WEB_STAMP)
 	$(BIN)/pytest
 
 ## bench: every benchmark; results are written to docs/benchmarks.md
@@ -47,4 +67,4 @@ docs: $(STAMP)
 	$(BIN)/python -m caseguard.docs
 
 clean:
-	rm -rf $(VENV) demo out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo out .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

@@ -27,12 +27,15 @@ from caseguard.audit.names import bundle_names, unlabelled
 from caseguard.audit.outputs import write_summary
 from caseguard.audit.sources import describe, is_database, stage_bundle, stage_database
 from caseguard.audit.staging import Stager
+from caseguard.audit.versions import lexicon_version, rubric_version
 from caseguard.bundle import ValidationReport
 from caseguard.errors import UsageError
 from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.standards.records import Finding
 from caseguard.standards.rubric import Rubric, load_rubric
 from caseguard.standards.screening import Screen
+from caseguard.store import Store
+from caseguard.store.runs import RunInfo, record_run
 
 Progress = Callable[[str, int, int | None], None]  # (stage, advance, total)
 
@@ -50,6 +53,7 @@ class AuditResult:
     summary: dict[str, Any]
     validation: ValidationReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    run_id: int | None = None  # the run's id in the store it was recorded in
 
     @property
     def cases_csv(self) -> Path:
@@ -110,6 +114,7 @@ def run_audit(
     workers: int | None = None,
     key: bytes | None = None,
     identify: bool = False,
+    record_in: str | None = None,
 ) -> AuditResult:
     """Audit a bundle (folder, .xlsx, .zip) or a store (URL or SQLite file) into ``out_dir``.
 
@@ -120,13 +125,15 @@ def run_audit(
     must pickle when chunks go to workers). ``workers`` is how many processes audit
     chunks side by side (default: one per CPU; 1 audits in this process). Workers are
     started with ``spawn``, so a script that calls this needs Python's usual
-    ``if __name__ == "__main__":`` guard.
+    ``if __name__ == "__main__":`` guard. ``record_in`` (a store URL or SQLite file)
+    records the run there too: its row, every case's grade and every failing finding.
 
     Every child's name is taken out of the text the outputs quote (action details, the
     screen's matches), replaced by the child's pseudonym made with ``key`` (the report's
     pseudonym key; without one, by ``[name]``), unless ``identify``.
     """
     started = time.perf_counter()
+    started_at = _utcnow()
     the_rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     moment = _parse_as_of(as_of)
     out = Path(out_dir)
@@ -160,8 +167,24 @@ def run_audit(
     timings = {
         "stage_s": round(staged_at - started, 3),
         "audit_s": round(audited_at - staged_at, 3),
-        "total_s": round(time.perf_counter() - started, 3),
     }
+    run_id = None
+    if record_in is not None:
+        stored = time.perf_counter()
+        info = RunInfo(
+            source=describe(source),
+            as_of=now,
+            rubric=the_rubric.source,
+            rubric_version=rubric_version(the_rubric),
+            lexicon_version=lexicon_version(language, screen is not None),
+            started_at=started_at,
+            finished_at=_utcnow(),
+            summary=summary,
+            report_dir=str(out.resolve()),
+        )
+        run_id = record_audit(record_in, info, out)
+        timings["store_s"] = round(time.perf_counter() - stored, 3)
+    timings["total_s"] = round(time.perf_counter() - started, 3)
     return AuditResult(
         out_dir=out,
         source=describe(source),
@@ -175,7 +198,18 @@ def run_audit(
         summary=summary,
         validation=validation,
         timings=timings,
+        run_id=run_id,
     )
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def record_audit(db: str, info: RunInfo, out: Path) -> int:
+    """Record an audit (its outputs in ``out``) in the store ``db``; the new run's id."""
+    with Store.open(db) as store:
+        return record_run(store.engine, info, out)
 
 
 def _ticker(progress: Progress | None) -> Callable[[str, int], None] | None:

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "caseguard.cli.indicator_cmds",
     "caseguard.cli.audit_cmds",
     "caseguard.cli.report_cmds",
+    "caseguard.cli.web_cmds",
 )
 
 

@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from caseguard.audit import AuditResult, run_audit
+from caseguard.audit.sources import is_database
 from caseguard.cli import main
 from caseguard.cli.options import db_option, zip_limit_options
 from caseguard.errors import UsageError
@@ -111,7 +112,8 @@ def audit(
     """Audit every case in a bundle or the store against the investigation standards.
 
     BUNDLE_OR_DB is a bundle (folder, .xlsx, .zip), a SQLite file or a database URL;
-    without it, the store given by --db is audited. Exit 0 when the audit ran
+    without it, the store given by --db is audited. The run is recorded in the store
+    audited, or for a bundle in the store given by --db (when given). Exit 0 when the audit ran
     (failing findings are its product), 2 on bad input.
     """
     target = source or db
@@ -119,6 +121,7 @@ def audit(
         raise UsageError("give a bundle or a database to audit (or --db URL)")
     if source is None:
         target = resolve_url(target)
+    record_in = target if is_database(target) else db
     formats = [f.strip() for f in report_formats.split(",") if f.strip() and f.strip() != "none"]
     key = load_key(key_file, out_dir) if formats else None  # before the audit, not after
     with _progress() as advance:
@@ -132,6 +135,7 @@ def audit(
             workers=workers,
             key=key.key if key is not None else None,
             identify=identify,
+            record_in=record_in,
         )
     _print(result)
     if key is not None:
@@ -178,3 +182,5 @@ def _print(result: AuditResult) -> None:
         table.add_row(grade.replace("_", " "), f"{v['count']:,}", share)
     out.print(table)
     out.print(f"As of {result.as_of:%Y-%m-%d %H:%M} UTC; outputs in {result.out_dir}")
+    if result.run_id is not None:
+        out.print(f"Recorded in the store as audit run {result.run_id}")

@@ -46,12 +46,33 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
     db_path = out_dir / "caseguard.db"
     load_into(bundle_dir, str(db_path))
     with stage_progress("Auditing") as tick:
-        result = run_audit(str(db_path), audit_dir, progress=tick, key=key.key)
+        result = run_audit(
+            str(db_path), audit_dir, progress=tick, key=key.key, record_in=str(db_path)
+        )
     with stage_progress("Writing the report") as tick:
         tick("report")
         report = build_report(audit_dir, audit_dir, data_source=str(db_path), key=key)
     _summary(result)
     print_report_paths(report)
+    _web_admin(db_path)
+
+
+def _web_admin(db_path: Path) -> None:
+    """A demo admin with a new password (printed once), and how to start the web app."""
+    from caseguard.store import Store
+    from caseguard.web.auth import demo_admin
+
+    with Store.open(str(db_path)) as store:
+        name, password = demo_admin(store.engine)
+    out.print("\n[bold]The web workspace[/]", soft_wrap=True)
+    out.print(f"Start it:  caseguard serve --db {db_path}", soft_wrap=True)
+    out.print("Then open http://127.0.0.1:8000/ and sign in as", soft_wrap=True)
+    out.print(f"  user: {name}\n  password: {password}", soft_wrap=True, highlight=False)
+    out.print(
+        "(shown once; add more users with `caseguard users add NAME --role ROLE --db "
+        f"{db_path}` or on the Users page)",
+        soft_wrap=True,
+    )
 
 
 def _summary(result: AuditResult) -> None:

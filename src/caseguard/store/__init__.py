@@ -10,12 +10,20 @@ from caseguard.bundle.layouts import Bundle
 from caseguard.bundle.validate import Outcome
 from caseguard.errors import StoreError
 from caseguard.privacy.secrets import display_url, hide_secrets
-from caseguard.store import migrate
+from caseguard.store import audit_tables, migrate, web_tables
 from caseguard.store.engine import create_engine, refusal, resolve_url
 from caseguard.store.load import LoadResult, load_bundle
 from caseguard.store.tables import BUNDLE_TABLES, metadata
 
-__all__ = ["BUNDLE_TABLES", "LoadResult", "Store", "metadata", "resolve_url"]
+__all__ = [
+    "BUNDLE_TABLES",
+    "LoadResult",
+    "Store",
+    "audit_tables",
+    "metadata",
+    "resolve_url",
+    "web_tables",
+]
 
 
 class Store:

@@ -1,0 +1,108 @@
+"""Server-side sessions in the store: the browser holds a random id, the store its hash.
+
+A session ends at log-out, when its user is disabled, or after ``idle`` without a
+request (30 minutes by default). Each session has its own CSRF token (the
+synchronizer-token pattern), which every state-changing form must send back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from caseguard.store.web_tables import sessions
+
+IDLE = dt.timedelta(minutes=30)
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    session_hash: str
+    user_id: int
+    csrf_token: str
+    revealed_child: str | None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start(engine: sa.Engine, user_id: int) -> tuple[str, Session]:
+    """A new session: the secret for the cookie, and the session."""
+    secret = secrets.token_urlsafe(32)
+    now = _now()
+    session = Session(_hash(secret), user_id, secrets.token_urlsafe(32), None)
+    with engine.begin() as conn:
+        conn.execute(
+            sessions.insert().values(
+                session_hash=session.session_hash,
+                user_id=user_id,
+                csrf_token=session.csrf_token,
+                created_at=now,
+                last_seen_at=now,
+            )
+        )
+    return secret, session
+
+
+def lookup(engine: sa.Engine, secret: str, idle: dt.timedelta = IDLE) -> Session | None:
+    """The live session for a cookie's secret (and note that it was used), or None."""
+    now = _now()
+    with engine.connect() as conn:
+        row = (
+            conn.execute(sa.select(sessions).where(sessions.c.session_hash == _hash(secret)))
+            .mappings()
+            .first()
+        )
+    if row is None or row["ended_at"] is not None:
+        return None
+    if now - row["last_seen_at"] > idle:
+        with engine.begin() as conn:
+            _end(conn, row["session_hash"], now)
+        return None
+    if now - row["last_seen_at"] > TOUCH_EVERY:
+        with engine.begin() as conn:
+            conn.execute(
+                sessions.update()
+                .where(sessions.c.session_hash == row["session_hash"])
+                .values(last_seen_at=now)
+            )
+    return Session(row["session_hash"], row["user_id"], row["csrf_token"], row["revealed_child"])
+
+
+def _end(conn: sa.Connection, session_hash: str, now: dt.datetime) -> None:
+    conn.execute(
+        sessions.update().where(sessions.c.session_hash == session_hash).values(ended_at=now)
+    )
+
+
+def end(engine: sa.Engine, session: Session) -> None:
+    with engine.begin() as conn:
+        _end(conn, session.session_hash, _now())
+
+
+def end_all(conn: sa.Connection, user_id: int) -> None:
+    conn.execute(
+        sessions.update()
+        .where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None))
+        .values(ended_at=_now())
+    )
+
+
+def reveal(engine: sa.Engine, session: Session, child_id: str) -> None:
+    """Remember the one child whose identity this session may see."""
+    with engine.begin() as conn:
+        conn.execute(
+            sessions.update()
+            .where(sessions.c.session_hash == session.session_hash)
+            .values(revealed_child=child_id)
+        )

@@ -1,0 +1,41 @@
+"""Templates (one base layout), with the filters every page uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+LONDON = ZoneInfo("Europe/London")
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def london(moment: dt.datetime | None) -> str:
+    """A stored (UTC) moment as Europe/London local time: ``5 Mar 2024 14:20``."""
+    if moment is None:
+        return "–"
+    local = moment.replace(tzinfo=dt.UTC).astimezone(LONDON)
+    return local.strftime("%-d %b %Y %H:%M")
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def words(text: str | None) -> str:
+    return (text or "").replace("_", " ")
+
+
+TEMPLATES.env.filters.update(london=london, pct=pct, words=words)
+
+
+def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    caller = values.pop("caller", None) or getattr(request.state, "caller", None)
+    return TEMPLATES.TemplateResponse(
+        request, template, {"caller": caller, **values}, status_code=status
+    )

@@ -1,0 +1,326 @@
+"""The case list (filtered, sorted, paged) and one case's page, from the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from caseguard.audit.outputs import NOT_RECORDED
+from caseguard.report.audit_dir import Finding
+from caseguard.report.chronology import Event, case_timeline
+from caseguard.report.data import Case
+from caseguard.report.pseudonyms import Pseudonymiser, age_band
+from caseguard.standards.registry import all_rules
+from caseguard.store.audit_tables import audit_cases, audit_findings
+from caseguard.store.tables import BUNDLE_TABLES
+from caseguard.workspace.records import child_data, child_name, context, run_audit_for
+from caseguard.workspace.runs import Run, latest_run, summary
+from caseguard.workspace.scope import Scope
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+Sort = Literal["case_id", "reported_at", "grade", "reference"]
+CASES = BUNDLE_TABLES["cases"]
+GRADE_ORDER = {"inadequate": 0, "requires_improvement": 1, "good": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    grade: str | None = None
+    rule: str | None = None
+    team: str | None = None
+    area: str | None = None
+    category: str | None = None
+    status: str | None = None  # open | closed
+    q: str | None = None  # text in the reference
+    sort: Sort = "case_id"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRowView:
+    case_id: str
+    reference: str | None
+    category: str | None
+    team: str | None
+    area: str | None
+    status: str | None
+    reported_at: dt.datetime | None
+    grade: str
+    failed_rules: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "reference": self.reference,
+            "category": self.category,
+            "team": self.team,
+            "area": self.area,
+            "status": self.status,
+            "reported_at": self.reported_at.isoformat() if self.reported_at else None,
+            "grade": self.grade,
+            "failed_rules": list(self.failed_rules),
+        }
+
+
+@dataclass
+class CaseList:
+    run: Run | None
+    rows: list[CaseRowView]
+    total: int
+    page: int
+    pages: int
+    filters: CaseFilter
+    options: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _where(run_id: int, scope: Scope, f: CaseFilter) -> list[sa.ColumnElement[bool]]:
+    ac = audit_cases.c
+    conds: list[sa.ColumnElement[bool]] = [ac.run_id == run_id]
+    if scope.teams is not None:
+        conds.append(CASES.c.team.in_(sorted(scope.teams)))
+    plain = {"team": CASES.c.team, "area": CASES.c.area, "category": ac.category, "grade": ac.grade}
+    for name, column in plain.items():
+        value = getattr(f, name)
+        if value:
+            conds.append(column == value)
+    if f.status == "open":
+        conds.append(CASES.c.status != "closed")
+    elif f.status == "closed":
+        conds.append(CASES.c.status == "closed")
+    if f.q:
+        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(CASES.c.reference.ilike(pattern, escape="\\"))
+    if f.rule:
+        af = audit_findings.c
+        conds.append(
+            sa.exists().where(
+                af.run_id == run_id,
+                af.subject_type == "case",
+                af.subject_id == ac.case_id,
+                af.rule == f.rule,
+            )
+        )
+    return conds
+
+
+def _order(sort: Sort) -> list[sa.ColumnElement[Any]]:
+    ac = audit_cases.c
+    if sort == "reported_at":
+        return [CASES.c.reported_at.desc(), ac.case_id]
+    if sort == "grade":
+        rank = sa.case({g: n for g, n in GRADE_ORDER.items()}, value=ac.grade, else_=3)
+        return [rank, ac.critical.desc(), ac.major.desc(), ac.case_id]
+    if sort == "reference":
+        return [CASES.c.reference, ac.case_id]
+    return [ac.case_id]
+
+
+def list_cases(engine: sa.Engine, scope: Scope, f: CaseFilter) -> CaseList:
+    """One page (at most 100 rows) of the latest run's cases that pass the filters."""
+    run = latest_run(engine)
+    if run is None:
+        return CaseList(None, [], 0, 1, 1, f)
+    ac = audit_cases.c
+    joined = audit_cases.join(CASES, CASES.c.case_id == ac.case_id, isouter=True)
+    conds = _where(run.run_id, scope, f)
+    size = max(1, min(f.page_size, MAX_PAGE_SIZE))
+    cols = [
+        ac.case_id,
+        CASES.c.reference,
+        ac.category,
+        CASES.c.team,
+        CASES.c.area,
+        CASES.c.status,
+        CASES.c.reported_at,
+        ac.grade,
+        ac.failed_rules,
+    ]
+    needs_cases = scope.teams is not None or any((f.team, f.area, f.status, f.q))
+    counted = joined if needs_cases else audit_cases
+    with engine.connect() as conn:
+        total = conn.execute(
+            sa.select(sa.func.count()).select_from(counted).where(*conds)
+        ).scalar_one()
+        pages = max(1, -(-total // size))
+        page = max(1, min(f.page, pages))
+        query = (
+            sa.select(*cols)
+            .select_from(joined)
+            .where(*conds)
+            .order_by(*_order(f.sort))
+            .limit(size)
+            .offset((page - 1) * size)
+        )
+        rows = [_row(r) for r in conn.execute(query)]
+        options = _options(summary(engine, run.run_id), scope)
+    return CaseList(run, rows, int(total), page, pages, f, options)
+
+
+def _row(r: Any) -> CaseRowView:
+    return CaseRowView(
+        case_id=r[0],
+        reference=r[1],
+        category=r[2],
+        team=r[3],
+        area=r[4],
+        status=r[5],
+        reported_at=r[6],
+        grade=r[7],
+        failed_rules=tuple(x for x in (r[8] or "").split(";") if x),
+    )
+
+
+def _options(summary: dict[str, Any], scope: Scope) -> dict[str, list[str]]:
+    """Filter choices from the run's own summary (no scan of the cases table)."""
+
+    def names(key: str) -> list[str]:
+        found = sorted(n for n in summary.get(f"by_{key}", {}) if n != NOT_RECORDED)
+        if key == "team" and scope.teams is not None:
+            found = [n for n in found if n in scope.teams]
+        return found
+
+    return {
+        "team": names("team"),
+        "area": names("area"),
+        "category": names("category"),
+        "rule": sorted(all_rules()),
+    }
+
+
+def case_team(engine: sa.Engine, case_id: str) -> tuple[bool, str | None]:
+    """Whether the case is known to the store or its latest run, and its team."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(CASES.c.team).where(CASES.c.case_id == case_id)).first()
+        if row is not None:
+            return True, row[0]
+        run = latest_run(engine)
+        if run is None:
+            return False, None
+        known = conn.execute(
+            sa.select(audit_cases.c.case_id).where(
+                audit_cases.c.run_id == run.run_id, audit_cases.c.case_id == case_id
+            )
+        ).first()
+    return known is not None, None
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    rule: str
+    title: str
+    severity: str | None
+    message: str
+    evidence: tuple[str, ...]
+    fix: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "fix": self.fix,
+        }
+
+
+@dataclass
+class CaseView:
+    run: Run | None
+    case: Case | None
+    case_id: str
+    child_id: str | None
+    child_label: str
+    child_name: str | None
+    age: str
+    grade: str | None
+    findings: list[FindingView]
+    timeline: list[Event]
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.case
+        return {
+            "case_id": self.case_id,
+            "run_id": self.run.run_id if self.run else None,
+            "grade": self.grade,
+            "child": self.child_label,
+            "child_name": self.child_name,
+            "category": c.category if c else None,
+            "reference": c.reference if c else None,
+            "status": c.status if c else None,
+            "team": c.team if c else None,
+            "area": c.area if c else None,
+            "reported_at": c.reported_at.isoformat() if c else None,
+            "closed_at": c.closed_at.isoformat() if c and c.closed_at else None,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def finding_views(findings: list[Finding], clean: Any) -> list[FindingView]:
+    rules = all_rules()
+    out = []
+    for f in findings:
+        if f.status != "fail":
+            continue
+        rule = rules.get(f.rule)
+        out.append(
+            FindingView(
+                f.rule,
+                rule.title if rule else f.rule,
+                f.severity,
+                clean(f.message),
+                f.evidence,
+                rule.fix if rule else "",
+            )
+        )
+    return sorted(out, key=lambda v: ({"critical": 0, "major": 1}.get(v.severity or "", 2), v.rule))
+
+
+def case_detail(engine: sa.Engine, scope: Scope, case_id: str, key: bytes) -> CaseView:
+    """The case's facts, failing findings with fixes, and chronology (names as scoped)."""
+    run = latest_run(engine)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(CASES.c.child_id).where(CASES.c.case_id == case_id)).first()
+        child_id = str(row[0]) if row else None
+        data = child_data(conn, child_id, scope.teams) if child_id else None
+        if data is not None:
+            data.cases = {k: v for k, v in data.cases.items() if k == case_id} | data.cases
+        audit = run_audit_for(conn, run.run_id if run else None, data) if data else None
+    if data is None or audit is None or child_id is None:
+        return CaseView(
+            run, None, case_id, None, "", None, "", _grade_only(engine, run, case_id), [], []
+        )
+    pseudo = Pseudonymiser(key, identify=scope.identify)
+    ctx = context(data, audit, pseudo, run.as_of if run else None)
+    case = data.cases[case_id]
+    grade = next((r.grade for r in audit.cases if r.case_id == case_id), None)
+    views = finding_views(ctx.findings_on("case", case_id), lambda m: ctx.clean(m, child_id))
+    child = data.children.get(child_id)
+    return CaseView(
+        run,
+        case,
+        case_id,
+        child_id,
+        Pseudonymiser(key).child(child_id),
+        child_name(data, scope, child_id),
+        age_band(ctx.age_at(child_id, case.reported_at)) if child else "age not known",
+        grade,
+        views,
+        case_timeline(ctx, case),
+    )
+
+
+def _grade_only(engine: sa.Engine, run: Run | None, case_id: str) -> str | None:
+    if run is None:
+        return None
+    with engine.connect() as conn:
+        return conn.execute(
+            sa.select(audit_cases.c.grade).where(
+                audit_cases.c.run_id == run.run_id, audit_cases.c.case_id == case_id
+            )
+        ).scalar()

@@ -1,0 +1,123 @@
+"""One child's records, read from the store, as the report's ``ReportContext``.
+
+The report's chronology, language marks and name scrubbing then work unchanged on a
+case or child page: only the child's own rows (and the findings of one run about
+them) are read, by indexed lookups, never the whole store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from caseguard.report.audit_dir import Audit, CaseRow, Finding
+from caseguard.report.context import ReportContext
+from caseguard.report.data import CaseData
+from caseguard.report.pseudonyms import Pseudonymiser
+from caseguard.store.audit_tables import audit_cases, audit_findings
+from caseguard.store.tables import BUNDLE_TABLES
+from caseguard.workspace.scope import Scope
+
+T = BUNDLE_TABLES
+
+
+def _rows(
+    conn: sa.Connection, table: str, where: sa.ColumnElement[bool]
+) -> list[dict[str, object]]:
+    return [dict(r) for r in conn.execute(sa.select(T[table]).where(where)).mappings()]
+
+
+def child_data(conn: sa.Connection, child_id: str, teams: frozenset[str] | None) -> CaseData:
+    """The child, the cases of theirs in ``teams`` (None: all), and those cases' records."""
+    data = CaseData("store")
+    for row in _rows(conn, "children", T["children"].c.child_id == child_id):
+        data.add("children", row)
+    cases = T["cases"]
+    where = cases.c.child_id == child_id
+    if teams is not None:
+        where = where & cases.c.team.in_(sorted(teams))
+    case_rows = _rows(conn, "cases", where)
+    for row in case_rows:
+        data.add("cases", row)
+    ids = [str(r["case_id"]) for r in case_rows]
+    if ids:
+        for table in ("notes", "actions", "case_persons"):
+            for row in _rows(conn, table, T[table].c.case_id.in_(ids)):
+                data.add(table, row)
+    for row in _rows(conn, "missing_episodes", T["missing_episodes"].c.child_id == child_id):
+        data.add("missing_episodes", row)
+    authors = {n.author_id for notes in data.notes.values() for n in notes if n.author_id}
+    if authors:
+        for row in _rows(conn, "staff", T["staff"].c.staff_id.in_(sorted(authors))):
+            data.add("staff", row)
+    return data
+
+
+def run_audit_for(conn: sa.Connection, run_id: int | None, data: CaseData) -> Audit:
+    """The run's grades and failing findings about these cases, this child, these episodes."""
+    if run_id is None:
+        return Audit(Path("."), [], [], {})
+    case_ids = sorted(data.cases)
+    subjects: list[tuple[str, Iterable[str]]] = [
+        ("case", case_ids),
+        ("child", sorted(data.children)),
+        ("episode", sorted(e.episode_id for es in data.episodes.values() for e in es)),
+    ]
+    findings: list[Finding] = []
+    f = audit_findings.c
+    for kind, ids in subjects:
+        wanted = list(ids)
+        if not wanted:
+            continue
+        query = sa.select(audit_findings).where(
+            f.run_id == run_id, f.subject_type == kind, f.subject_id.in_(wanted)
+        )
+        found = [_finding(r) for r in conn.execute(query).mappings()]
+        findings += sorted(found, key=lambda x: (x.subject_id, x.rule))  # sorted here: the
+        # planner must use the subject index, not one that gives the order
+    rows: list[CaseRow] = []
+    if case_ids:
+        c = audit_cases.c
+        query = sa.select(audit_cases).where(c.run_id == run_id, c.case_id.in_(case_ids))
+        rows = [
+            CaseRow(
+                r["case_id"],
+                r["category"] or "",
+                r["grade"],
+                r["critical"],
+                r["major"],
+                r["minor"],
+                tuple(x for x in r["failed_rules"].split(";") if x),
+            )
+            for r in conn.execute(query).mappings()
+        ]
+    return Audit(Path("."), rows, findings, {})
+
+
+def _finding(row: sa.RowMapping) -> Finding:
+    return Finding(
+        rule=row["rule"],
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        status=row["status"],
+        severity=row["severity"],
+        message=row["message"],
+        evidence=tuple(json.loads(row["evidence"] or "[]")),
+    )
+
+
+def child_name(data: CaseData, scope: Scope, child_id: str) -> str | None:
+    """The child's display name, only where the scope shows this child's identity."""
+    child = data.children.get(child_id)
+    return child.display_name if child is not None and scope.names_child(child_id) else None
+
+
+def context(
+    data: CaseData, audit: Audit, pseudo: Pseudonymiser, now: dt.datetime | None
+) -> ReportContext:
+    moment = now or data.latest_moment() or dt.datetime(1970, 1, 1)
+    return ReportContext(audit, data, pseudo, moment)
