@@ -72,7 +72,13 @@ def renderer(target: str) -> Callable[[], str] | None:
 
 
 def write_all() -> list[Path]:
+    from caseguard.docs_examples import PAGES, render_file
+
     written = []
+    for name in PAGES:
+        path = DOCS / name
+        path.write_text(render_file(path), encoding="utf-8")
+        written.append(path)
     for name, target in GENERATED:
         render = renderer(target)
         if render is not None:

@@ -82,6 +82,12 @@ def test_compare_text_and_json(small_audits: tuple[Path, Path], tmp_path: Path) 
     first = data["changes"][0]
     assert {"name", "diff", "low", "high", "z", "p_value", "significant"} <= set(first)
     assert first["low"] <= first["diff"] <= first["high"]
+    tests = data["multiple_testing"]
+    assert tests["method"] == "holm" and tests["tests"] == len(data["changes"])
+    for change in data["changes"]:  # significant means significant after Holm's adjustment
+        assert change["p_adjusted"] >= change["p_value"]
+        assert change["significant"] == (change["p_adjusted"] < 0.05)
+    assert "Holm" in text and "percentage points" in text
 
 
 def test_compare_bad_input(tmp_path: Path, audit_dir: Path) -> None:
@@ -113,3 +119,29 @@ def test_report_command(
 def test_report_bad_input(tmp_path: Path) -> None:
     code, out = _run("report", str(tmp_path / "nope"))
     assert code == 2 and "no such audit folder" in out
+
+
+def test_sample_says_when_it_cannot_give_what_was_asked(bundle: Path) -> None:
+    result = CliRunner().invoke(main, ["sample", str(bundle), "--size", "5000"])
+    assert result.exit_code == 0
+    assert "larger than the 200 cases" in result.stderr and "all 200 were drawn" in result.stderr
+    assert result.stdout.count("\n") == 1 + 200
+    result = CliRunner().invoke(
+        main, ["sample", str(bundle), "--size", "3", "--stratify", "category,area"]
+    )
+    assert result.exit_code == 0 and "strata got no case" in result.stderr
+    assert result.stdout.count("\n") == 1 + 3
+
+
+def test_sample_from_an_audit_folder_by_grade(audit_dir: Path) -> None:
+    with (audit_dir / "cases.csv").open(encoding="utf-8") as handle:
+        grades = {r["case_id"]: r["grade"] for r in csv.DictReader(handle)}
+    args = ["sample", str(audit_dir), "--size", "30", "--stratify", "grade", "--seed", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 30 and all(grades[r["case_id"]] == r["stratum"] for r in rows)
+    assert {r["stratum"] for r in rows} == set(grades.values())
+    by_team = CliRunner().invoke(main, [*args[:4], "--stratify", "team,grade"])
+    assert by_team.exit_code == 0 and " / " in by_team.stdout
+    assert CliRunner().invoke(main, ["sample", str(audit_dir), "--size", "3"]).exit_code == 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from caseguard.report.stats import (
     newcombe_difference,
@@ -87,3 +90,23 @@ def test_sample_size_known_values() -> None:
 def test_sample_size_rejects_bad_margins(margin: float) -> None:
     with pytest.raises(ValueError):
         sample_size(margin)
+
+
+def test_holm_worked_by_hand() -> None:
+    from caseguard.report.stats import holm_adjust
+
+    # sorted 0.005, 0.01, 0.03, 0.04 -> 4*0.005, 3*0.01, 2*0.03, max(0.06, 1*0.04)
+    adjusted = holm_adjust([0.01, 0.04, 0.03, 0.005])
+    assert adjusted == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm_adjust([0.5, 0.9]) == pytest.approx([1.0, 1.0])
+    assert holm_adjust([]) == []
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
+def test_holm_never_below_the_raw_p_and_keeps_order(ps: list[float]) -> None:
+    from caseguard.report.stats import holm_adjust
+
+    adjusted = holm_adjust(ps)
+    assert all(p <= a <= 1.0 for p, a in zip(ps, adjusted, strict=True))
+    ranked = sorted(range(len(ps)), key=lambda i: ps[i])
+    assert all(adjusted[i] <= adjusted[j] for i, j in itertools.pairwise(ranked))

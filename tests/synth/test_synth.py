@@ -142,3 +142,33 @@ def test_place_names_never_reuse_a_surname() -> None:
     places = names["locations"] + names["areas"] + names["local_authorities"] + names["teams"]
     clashes = [p for p in places for w in re.findall(r"[A-Z][\w-]+", p) if w in surnames]
     assert clashes == []
+
+
+def test_networks_are_small_groups_like_real_ones(tmp_path: Path) -> None:
+    """Two to eight children around a few adults, not every adult linked to dozens."""
+    import csv
+    import statistics
+    from collections import defaultdict
+
+    from caseguard.report.network import Link, groups
+
+    path, _ = synthesise(2000, 4, tmp_path / "b")
+    case_child: dict[str, str] = {}
+    with (path / "cases.csv").open(encoding="utf-8") as handle:
+        case_child = {r["case_id"]: r["child_id"] for r in csv.DictReader(handle)}
+    linked: dict[str, set[str]] = defaultdict(set)
+    with (path / "missing_episodes.csv").open(encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if r["found_with_person_id"]:
+                linked[r["found_with_person_id"]].add(r["child_id"])
+    with (path / "case_persons.csv").open(encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if r["role"] in ("suspect", "associate"):
+                linked[r["person_id"]].add(case_child[r["case_id"]])
+    shared = {a: c for a, c in linked.items() if len(c) > 1}
+    assert shared, "no adult is linked to two children"
+    assert max(len(c) for c in shared.values()) <= 12
+    found = groups([Link(c, a, "case") for a, cs in shared.items() for c in cs])
+    sizes = [len(g.children) for g in found]
+    assert 2 <= statistics.median(sizes) <= 8 and max(sizes) <= 20
+    assert max(len(g.adults) for g in found) <= 6

@@ -115,6 +115,7 @@ def run_audit(
     key: bytes | None = None,
     identify: bool = False,
     record_in: str | None = None,
+    write_report: bool = True,
 ) -> AuditResult:
     """Audit a bundle (folder, .xlsx, .zip) or a store (URL or SQLite file) into ``out_dir``.
 
@@ -130,7 +131,9 @@ def run_audit(
 
     Every child's name is taken out of the text the outputs quote (action details, the
     screen's matches), replaced by the child's pseudonym made with ``key`` (the report's
-    pseudonym key; without one, by ``[name]``), unless ``identify``.
+    pseudonym key; without one, by ``[name]``), unless ``identify``. ``write_report=False``
+    leaves out the plain ``report.html`` (the data outputs only; ``caseguard.report``
+    writes the full report).
     """
     started = time.perf_counter()
     started_at = _utcnow()
@@ -142,9 +145,10 @@ def run_audit(
         stager = Stager(Path(tmp), chunk_children=chunk_children)
         validation = None
         if is_database(source):
-            stage_database(str(source), stager, tick)
+            rejected = stage_database(str(source), stager, tick)
         else:
             validation = stage_bundle(source, stager, tick)
+            rejected = validation.rejected
         staged = stager.finish()
         staged_at = time.perf_counter()
         now = moment or staged.latest or dt.datetime(1970, 1, 1)
@@ -160,10 +164,11 @@ def run_audit(
         language_screen=language,
         children=staged.counts.get("children", 0),
         episodes=staged.counts.get("missing_episodes", 0),
-        rejected_rows=validation.rejected if validation else 0,
+        rejected_rows=rejected,
     )
     write_summary(out / "summary.json", summary)
-    write_html(out, summary)
+    if write_report:
+        write_html(out, summary)
     timings = {
         "stage_s": round(staged_at - started, 3),
         "audit_s": round(audited_at - staged_at, 3),

@@ -21,6 +21,7 @@ from caseguard.errors import StoreError
 from caseguard.privacy.secrets import display_url, looks_like_conninfo
 from caseguard.standards.frames import COLUMNS
 from caseguard.store import BUNDLE_TABLES, Store
+from caseguard.store.tables import loads, rejected_rows
 
 DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 Tick = Callable[[str, int], None]
@@ -52,15 +53,28 @@ def stage_bundle(path: str | Path, stager: Stager, tick: Tick | None = None) -> 
     return report
 
 
-def stage_database(url: str, stager: Stager, tick: Tick | None = None) -> None:
-    """Stream the store's tables into the stager (children first)."""
+def stage_database(url: str, stager: Stager, tick: Tick | None = None) -> int:
+    """Stream the store's tables into the stager (children first); the rejected rows the
+    store holds (those of the latest load of each bundle loaded into it)."""
     with Store.open(url) as store:
         try:
             with store.engine.connect() as conn:
                 for table in ORDER:
                     _stream_table(conn, table, stager, tick)
+                return _rejected(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot read the store {store.url} ({type(exc).__name__})") from None
+
+
+def _rejected(conn: sa.Connection) -> int:
+    """Rows the latest load of each source rejected (an earlier load's were loaded again)."""
+    latest = sa.select(sa.func.max(loads.c.load_id)).group_by(loads.c.source)
+    query = (
+        sa.select(sa.func.count())
+        .select_from(rejected_rows)
+        .where(rejected_rows.c.load_id.in_(latest))
+    )
+    return int(conn.execute(query).scalar_one())
 
 
 def _stream_table(conn: sa.Connection, table: str, stager: Stager, tick: Tick | None) -> None:

@@ -8,6 +8,7 @@ Exit codes: 0 clean, 1 findings or rejected rows, 2 usage or unreadable input.
 from __future__ import annotations
 
 import importlib
+import json
 import signal
 import sys
 import threading
@@ -49,8 +50,23 @@ def _on_sigterm(handler: Any) -> Any:
     return signal.signal(signal.SIGTERM, handler)
 
 
+JSON_ERRORS = "caseguard.json_errors"
+
+
+def error_json(exc: CaseguardError) -> str:
+    """``{"error": {...}}``: how a command asked for JSON reports a failure (on stdout)."""
+    error: dict[str, Any] = {"message": exc.message, "exit_code": exc.exit_code}
+    if exc.path:
+        error["path"] = exc.path
+    if exc.hint:
+        error["hint"] = exc.hint
+    error["kind"] = type(exc).__name__
+    return json.dumps({"error": error}, ensure_ascii=False)
+
+
 class Group(click.Group):
-    """Turns every ``CaseguardError`` into one plain line and exit code 2.
+    """Turns every ``CaseguardError`` into one plain line (or, where the command was asked
+    for JSON, one ``{"error": ...}`` object on stdout) and its exit code.
 
     SIGTERM stops a command as Ctrl-C does (exit 143): ``finally`` blocks and context
     managers run, so no temporary folder is left behind.
@@ -61,9 +77,12 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except CaseguardError as exc:
-            err_console.print(
-                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-            )
+            if ctx.meta.get(JSON_ERRORS):
+                click.echo(error_json(exc))
+            else:
+                err_console.print(
+                    f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+                )
             sys.exit(exc.exit_code)
         except Terminated:
             err_console.print("terminated")

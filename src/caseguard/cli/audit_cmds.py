@@ -22,10 +22,14 @@ from rich.table import Table
 from caseguard.audit import AuditResult, run_audit
 from caseguard.audit.sources import is_database
 from caseguard.cli import main
-from caseguard.cli.options import db_option, zip_limit_options
+from caseguard.cli.options import db_option, report_options, zip_limit_options
+from caseguard.cli.progress import phase_progress
 from caseguard.errors import UsageError
-from caseguard.report import ReportResult, build_report, load_key
+from caseguard.privacy.secrets import looks_like_conninfo
+from caseguard.report import ReportResult, build_report, check_formats, load_key
+from caseguard.report.times import when_text
 from caseguard.store import resolve_url
+from caseguard.store.engine import DEFAULT_DB
 
 out = Console()
 err = Console(stderr=True)
@@ -80,7 +84,8 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     default="html,pdf",
     show_default=True,
     metavar="FORMATS",
-    help="Report formats to write (html, pdf), or 'none' for the data outputs only.",
+    help="Report formats to write (html, pdf), or 'none' for the data outputs only "
+    "(no report at all).",
 )
 @click.option(
     "--key-file",
@@ -95,6 +100,7 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     is_flag=True,
     help="Keep names in the outputs' text and show them in the report (marked IDENTIFIABLE).",
 )
+@report_options
 @db_option
 @zip_limit_options
 def audit(
@@ -107,22 +113,28 @@ def audit(
     report_formats: str,
     key_file: Path | None,
     identify: bool,
+    pages: str | None,
+    listed: int,
     db: str | None,
 ) -> None:
     """Audit every case in a bundle or the store against the investigation standards.
 
     BUNDLE_OR_DB is a bundle (folder, .xlsx, .zip), a SQLite file or a database URL;
-    without it, the store given by --db is audited. The run is recorded in the store
-    audited, or for a bundle in the store given by --db (when given). Exit 0 when the audit ran
-    (failing findings are its product), 2 on bad input.
+    without it, the store given by --db ($CASEGUARD_DB, else caseguard.db) is audited. The
+    run is recorded in the store audited, or for a bundle in the store given by --db (when
+    given). Exit 0 when the audit ran (failing findings are its product), 2 on bad input.
     """
-    target = source or db
-    if not target:
-        raise UsageError("give a bundle or a database to audit (or --db URL)")
+    formats = report_formats_of(report_formats)
+    target = source or db or DEFAULT_DB
     if source is None:
+        if "://" not in target and not looks_like_conninfo(target) and not Path(target).is_file():
+            raise UsageError(
+                "no store to audit",
+                path=target,
+                hint="give a bundle or store, or load one first: caseguard load BUNDLE",
+            )
         target = resolve_url(target)
     record_in = target if is_database(target) else db
-    formats = [f.strip() for f in report_formats.split(",") if f.strip() and f.strip() != "none"]
     key = load_key(key_file, out_dir) if formats else None  # before the audit, not after
     with _progress() as advance:
         result = run_audit(
@@ -136,21 +148,34 @@ def audit(
             key=key.key if key is not None else None,
             identify=identify,
             record_in=record_in,
+            write_report=False,
         )
     _print(result)
     if key is not None:
-        report = build_report(
-            result.out_dir,
-            result.out_dir,
-            formats=formats,
-            data_source=target,
-            key=key,
-            identify=identify,
-        )
+        with phase_progress() as tick:
+            report = build_report(
+                result.out_dir,
+                result.out_dir,
+                formats=formats,
+                data_source=target,
+                key=key,
+                identify=identify,
+                pages=pages,
+                listed=listed,
+                progress=tick,
+            )
         print_report_paths(report)
     if identify:
         out.print("IDENTIFIABLE: the outputs contain names")
     sys.exit(0)
+
+
+def report_formats_of(text: str) -> tuple[str, ...]:
+    """``--report``'s formats, checked before any work; ``none`` alone means no report."""
+    chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
+    if chosen == ["none"]:
+        return ()
+    return check_formats(chosen)
 
 
 def print_report_paths(report: ReportResult) -> None:
@@ -158,6 +183,13 @@ def print_report_paths(report: ReportResult) -> None:
     for path in (report.html, report.pdf):
         if path is not None:
             out.print(f"Report: [bold]{path}[/]", soft_wrap=True)
+    if report.case_pages or report.child_pages:
+        out.print(
+            f"Pages: {report.case_pages:,} cases and {report.child_pages:,} children",
+            soft_wrap=True,
+        )
+    if report.pages_note:
+        out.print(report.pages_note, soft_wrap=True)
     if report.key_generated is not None:
         out.print(
             f"Pseudonym key (keep it safe, reuse it next time): {_shown(report.key_generated)}",
@@ -181,6 +213,6 @@ def _print(result: AuditResult) -> None:
         share = "–" if v["proportion"] is None else f"{100 * v['proportion']:.1f}%"
         table.add_row(grade.replace("_", " "), f"{v['count']:,}", share)
     out.print(table)
-    out.print(f"As of {result.as_of:%Y-%m-%d %H:%M} UTC; outputs in {result.out_dir}")
+    out.print(f"As of {when_text(result.as_of)}; outputs in {result.out_dir}")
     if result.run_id is not None:
         out.print(f"Recorded in the store as audit run {result.run_id}")

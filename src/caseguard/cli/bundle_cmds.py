@@ -94,7 +94,9 @@ def load(bundle: Path, db: str | None) -> None:
 
 
 def load_into(bundle: Path, db: str | None) -> LoadResult:
-    with Store.open(db) as store, open_bundle(bundle) as opened:
+    """Load ``bundle`` into the store; the bundle is opened first, so a path that is not
+    a bundle creates no store file."""
+    with open_bundle(bundle) as opened, Store.open(db) as store:
         with row_progress("Loading") as tick:
             result = store.load(opened, tick)
         print_load(result, store.url)

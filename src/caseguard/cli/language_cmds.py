@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,7 +40,12 @@ def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: 
     something is, 2 when an input cannot be read.
     """
     batches = _all_batches(inputs, age)
-    found = write_findings(screen_batches(batches, advisory=advisory), fmt, sys.stdout)
+    # One JSON array is written whole once every input was read, so an unreadable input
+    # gives {"error": ...} alone, never half an array (text and jsonl stream as they go).
+    target = io.StringIO() if fmt == "json" else sys.stdout
+    found = write_findings(screen_batches(batches, advisory=advisory), fmt, target)
+    if isinstance(target, io.StringIO):
+        sys.stdout.write(target.getvalue())
     sys.stdout.flush()
     sys.exit(1 if found else 0)
 

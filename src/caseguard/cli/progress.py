@@ -11,6 +11,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -80,3 +81,29 @@ def count_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.update(task, advance=n)
+
+
+@contextmanager
+def phase_progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    """One line per phase: a bar towards its total when known, else a spinner; yields
+    ``advance(phase, n, total)`` (the shape ``run_audit`` and ``build_report`` call)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(phase: str, n: int, total: int | None) -> None:
+            if phase not in tasks:
+                for task in bar.tasks:  # the phases before are over
+                    done = max(1, int(task.completed))
+                    bar.update(task.id, total=done, completed=done)
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], advance=n, total=total)
+
+        yield advance

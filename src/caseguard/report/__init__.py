@@ -6,7 +6,7 @@ Library first: ``build_report`` does everything ``caseguard report`` does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +15,26 @@ from caseguard.privacy.keys import KeySource, load_key
 from caseguard.privacy.secrets import holds_mask
 from caseguard.report.audit_dir import Audit, read_audit
 from caseguard.report.context import ReportContext
-from caseguard.report.data import load_case_data
+from caseguard.report.data import CaseData, load_case_data
 from caseguard.report.pseudonyms import Pseudonymiser, key_fingerprint
 
-__all__ = ["FORMATS", "KeySource", "ReportResult", "build_report", "load_key", "read_audit"]
+__all__ = [
+    "FORMATS",
+    "PAGES",
+    "KeySource",
+    "ReportResult",
+    "build_report",
+    "check_formats",
+    "check_pages",
+    "load_key",
+    "read_audit",
+]
 
 FORMATS = ("html", "pdf")
+PAGES = ("all", "inadequate", "none")
+PAGES_LIMIT = 5_000  # above this many cases, pages are written only when asked
+LISTED = 100
+Progress = Callable[[str, int, int | None], None]  # (phase, advance, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +48,42 @@ class ReportResult:
     key_origin: str
     key_generated: Path | None = None
     files: tuple[Path, ...] = field(default=())
+    pages: str = "all"
+    pages_note: str | None = None  # why no pages were written, when not asked
 
 
-def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The report formats asked for, checked (before any work starts)."""
     chosen = tuple(f.strip().lower() for f in formats if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise UsageError(
             f"unknown report format {', '.join(unknown) or '(none)'}",
-            hint="choose html, pdf or html,pdf",
+            hint="choose html, pdf or html,pdf (or none on audit)",
         )
     return chosen
+
+
+def check_pages(pages: str | None) -> str | None:
+    """``all``, ``inadequate``, ``none``, or None (decided by the number of cases)."""
+    if pages is None:
+        return None
+    value = pages.strip().lower()
+    if value not in PAGES:
+        raise UsageError(f"unknown --pages value {pages!r}", hint="choose all, inadequate or none")
+    return value
+
+
+def _pages_for(pages: str | None, cases: int) -> tuple[str, str | None]:
+    if pages is not None:
+        return pages, None
+    if cases <= PAGES_LIMIT:
+        return "all", None
+    return "none", (
+        f"no case or child pages were written: {cases:,} cases is more than {PAGES_LIMIT:,} "
+        "(ask with --pages all or --pages inadequate; inadequate.csv lists every "
+        "inadequate case)"
+    )
 
 
 def _privacy(identify: bool, key: KeySource) -> str:
@@ -71,17 +110,30 @@ def build_report(
     key: bytes | KeySource | None = None,
     key_file: str | Path | None = None,
     compare_with: str | Path | None = None,
+    pages: str | None = None,
+    listed: int = LISTED,
+    progress: Progress | None = None,
 ) -> ReportResult:
-    """Write ``report.html`` (and ``report.pdf``), ``cases/*.html`` and ``children/*.html``.
+    """Write ``report.html`` (and ``report.pdf``), ``inadequate.csv`` and ``.xlsx``, and
+    the case and child pages asked for.
 
     ``data_source`` is the bundle or store the audit ran on; when not given, the
     ``source`` the audit recorded in ``summary.json`` is used. ``key`` (or
     ``key_file``, or ``$CASEGUARD_PSEUDONYM_KEY``) keys the pseudonyms; with none,
     the key beside the output folder is used, or made there (``privacy.keys`` says
-    when that is refused). The key is settled before the case data is read or anything is written.
+    when that is refused). The key is settled before the case data is read or anything
+    is written. ``pages``: ``all`` (a page per case and per child), ``inadequate``
+    (those of inadequate cases) or ``none``; by default all up to 5,000 cases, none
+    above. ``listed`` inadequate cases are listed in the report, most serious first.
+    ``progress`` is told each phase as it goes: ``(phase, advance, total)``.
     """
-    chosen = _check_formats(formats)
+    chosen = check_formats(formats)
+    which = check_pages(pages)
+    if listed < 0:
+        raise UsageError("the number of inadequate cases listed cannot be negative")
     out = Path(out_dir)
+    tick = progress or _quiet
+    tick("reading the audit", 0, None)
     audit = read_audit(audit_dir)
     source = data_source or audit.source
     if source is None:
@@ -97,16 +149,51 @@ def build_report(
             hint="give the store with --data URL, or keep the password in PGPASSWORD or ~/.pgpass",
         )
     key_source = _key_source(key, key_file, out)
+    tick("reading the case data", 0, None)
     data = load_case_data(source)
     out.mkdir(parents=True, exist_ok=True)
     earlier: Audit | None = read_audit(compare_with) if compare_with else None
     now = audit.as_of or data.latest_moment()
     if now is None:
         raise UsageError("the case data holds no cases", path=str(source))
+    which, note = _pages_for(which, len(audit.cases))
+    paged = _paged_cases(audit, data, which)
     ctx = ReportContext(
-        audit, data, Pseudonymiser(key_source.key, identify=identify), now, compare_with=earlier
+        audit,
+        data,
+        Pseudonymiser(key_source.key, identify=identify),
+        now,
+        compare_with=earlier,
+        listed=listed,
+        paged_cases=frozenset(paged),
     )
-    return _write_all(ctx, out, chosen, key_source)
+    result = _write_all(ctx, out, chosen, key_source, tick)
+    return ReportResult(
+        result.html,
+        result.pdf,
+        result.case_pages,
+        result.child_pages,
+        result.key_origin,
+        result.key_generated,
+        result.files,
+        which,
+        note,
+    )
+
+
+def _quiet(_phase: str, _advance: int, _total: int | None) -> None:
+    return None
+
+
+def _paged_cases(audit: Audit, data: CaseData, which: str) -> list[str]:
+    cases = data.cases
+    if which == "none":
+        return []
+    return [
+        row.case_id
+        for row in audit.cases
+        if row.case_id in cases and (which == "all" or row.grade == "inadequate")
+    ]
 
 
 def _key_source(key: bytes | KeySource | None, key_file: str | Path | None, out: Path) -> KeySource:
@@ -116,12 +203,13 @@ def _key_source(key: bytes | KeySource | None, key_file: str | Path | None, out:
 
 
 def _write_all(
-    ctx: ReportContext, out: Path, formats: tuple[str, ...], key: KeySource
+    ctx: ReportContext, out: Path, formats: tuple[str, ...], key: KeySource, tick: Progress
 ) -> ReportResult:
     from caseguard.report.render import Renderer
+    from caseguard.report.tables import write_groups, write_inadequate
 
     renderer = Renderer(ctx, out, _privacy(ctx.pseudo.identify, key))
-    html_text = renderer.report_html()
+    html_text = renderer.report_html(tick)
     html_path = pdf_path = None
     files: list[Path] = []
     if "html" in formats:
@@ -131,10 +219,15 @@ def _write_all(
     if "pdf" in formats:
         from caseguard.report.pdf import write_pdf
 
+        tick("writing the PDF", 0, None)
         pdf_path = write_pdf(html_text, out / "report.pdf", out)
         files.append(pdf_path)
-    cases = renderer.case_pages()
-    children = renderer.child_pages()
+    tick("writing inadequate.csv and .xlsx", 0, None)
+    files += write_inadequate(renderer.inadequate_rows(), out)
+    missing = renderer.sections.get("missing")
+    if missing is not None:
+        files.append(write_groups(missing.values["all_groups"], out))
+    cases, children = renderer.pages(sorted(ctx.paged_cases), tick)
     return ReportResult(
         html_path,
         pdf_path,

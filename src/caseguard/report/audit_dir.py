@@ -1,10 +1,11 @@
 """Read an audit's output folder (``cases.csv``, ``findings.jsonl``, ``summary.json``).
 
 Only the file contracts in ``shared/spec/standards.md`` are relied on, so any
-tool that writes them can feed a report. Figures are recomputed from
-``cases.csv`` and ``findings.jsonl``; ``summary.json`` is read for where the
-data came from (``source``) and the audit's reference time (``as_of``) when it
-records them.
+tool that writes them can feed a report. Each figure has one source: the counts
+``summary.json`` holds (grades, each rule's pass and fail, grades by category,
+team and area) are read from it, so the report and the summary never disagree;
+only when an audit folder has no ``summary.json`` are they counted from
+``cases.csv`` and ``findings.jsonl`` the same way the audit counts them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,17 @@ GRADE_LABELS = {
     "inadequate": "Inadequate",
 }
 SOURCE_KEYS = ("source", "data_source", "bundle", "db")
+NOT_RECORDED = "(not recorded)"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    """How often a rule failed out of the subjects it was checked on (pass + fail)."""
+
+    rule: str
+    subject_type: str
+    failed: int
+    checked: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +66,37 @@ class Finding:
 
 @dataclass
 class Audit:
-    """One audit's results."""
+    """One audit's results. Findings are read from ``findings.jsonl`` only when asked
+    for, and only those asked for (``findings_where``): a force's audit holds millions."""
 
     path: Path
     cases: list[CaseRow]
-    findings: list[Finding]
+    given: list[Finding] | None = None  # findings already in hand (no file is read)
     summary: dict[str, Any] = field(default_factory=dict)
+    _all: list[Finding] | None = field(default=None, repr=False)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding (read once)."""
+        if self.given is not None:
+            return self.given
+        if self._all is None:
+            self._all = _read_findings(self.path / "findings.jsonl")
+        return self._all
+
+    def findings_where(
+        self, *, rules: Collection[str] | None = None, subjects: Collection[str] | None = None
+    ) -> list[Finding]:
+        """The findings of these rules and/or about these subject ids (read with Polars,
+        filtered before any is made into a record)."""
+        if self.given is not None or self._all is not None:
+            return [
+                f
+                for f in self.findings
+                if (rules is None or f.rule in rules)
+                and (subjects is None or f.subject_id in subjects)
+            ]
+        return _scan_findings(self.path / "findings.jsonl", rules, subjects)
 
     @property
     def source(self) -> str | None:
@@ -86,6 +125,52 @@ class Audit:
     def findings_for(self, subject_type: str) -> list[Finding]:
         return [f for f in self.findings if f.subject_type == subject_type]
 
+    def rule_counts(self) -> dict[str, RuleCount]:
+        """Each rule's failures and checks: ``summary.json``'s, else counted from findings."""
+        rules = self.summary.get("rules")
+        if isinstance(rules, dict) and rules:
+            return {
+                rule: RuleCount(
+                    rule,
+                    str(v.get("subject_type") or "case"),
+                    int(v.get("fail", 0)),
+                    int(v.get("fail", 0)) + int(v.get("pass", 0)),
+                )
+                for rule, v in rules.items()
+                if isinstance(v, dict)
+            }
+        failed: Counter[str] = Counter()
+        checked: Counter[str] = Counter()
+        subjects: dict[str, str] = {}
+        for f in self.findings:
+            subjects[f.rule] = f.subject_type
+            if f.status in ("pass", "fail"):
+                checked[f.rule] += 1
+                failed[f.rule] += f.status == "fail"
+        return {r: RuleCount(r, s, failed[r], checked[r]) for r, s in subjects.items()}
+
+    def grade_counts(self) -> dict[str, int]:
+        """Cases per grade: ``summary.json``'s, else counted from ``cases.csv``."""
+        grades = self.summary.get("grades")
+        if isinstance(grades, dict) and grades:
+            return {g: int((grades.get(g) or {}).get("count", 0)) for g in GRADES}
+        counts = Counter(c.grade for c in self.cases)
+        return {g: counts[g] for g in GRADES}
+
+    def group_counts(self, key: str) -> dict[str, dict[str, int]]:
+        """Cases per grade in each category, team or area (``by_<key>`` in the summary)."""
+        groups = self.summary.get(f"by_{key}")
+        if isinstance(groups, dict) and groups:
+            return {
+                name: {g: int(v["grades"].get(g, {}).get("count", 0)) for g in GRADES}
+                for name, v in groups.items()
+            }
+        table: dict[str, Counter[str]] = defaultdict(Counter)
+        if key == "category":
+            for row in self.cases:
+                table[row.category or NOT_RECORDED][row.grade] += 1
+        return {name: {g: c[g] for g in GRADES} for name, c in table.items()}
+
 
 def normalise_grade(text: str) -> str:
     return text.strip().lower().replace(" ", "_").replace("-", "_")
@@ -103,9 +188,10 @@ def read_audit(path: str | Path) -> Audit:
             hint="give the folder 'caseguard audit' wrote (it holds cases.csv and findings.jsonl)",
         )
     cases = _read_cases(folder / "cases.csv")
-    findings = _read_findings(folder / "findings.jsonl")
+    if not (folder / "findings.jsonl").is_file():
+        raise UsageError("not an audit folder: findings.jsonl is missing", path=str(folder))
     summary = _read_summary(folder / "summary.json")
-    return Audit(folder, cases, findings, summary)
+    return Audit(folder, cases, None, summary)
 
 
 def _int(value: str | None) -> int:
@@ -159,6 +245,25 @@ def _read_findings(path: Path) -> list[Finding]:
                     f"findings.jsonl line {number} is not a finding", path=str(path)
                 ) from None
     return findings
+
+
+def _scan_findings(
+    path: Path, rules: Collection[str] | None, subjects: Collection[str] | None
+) -> list[Finding]:
+    import polars as pl
+
+    if path.stat().st_size == 0:
+        return []
+    wanted = pl.lit(True)
+    if rules is not None:
+        wanted = wanted & pl.col("rule").is_in(list(rules))
+    if subjects is not None:
+        wanted = wanted & pl.col("subject_id").is_in(list(subjects))
+    try:
+        rows = pl.scan_ndjson(path, infer_schema_length=None).filter(wanted).collect().to_dicts()
+        return [_finding(row) for row in rows]
+    except (pl.exceptions.PolarsError, KeyError, TypeError, ValueError):
+        raise UsageError("findings.jsonl is not a list of findings", path=str(path)) from None
 
 
 def _finding(obj: dict[str, Any]) -> Finding:

@@ -24,6 +24,7 @@ GRADE_COLOURS = {
 INK = "#1b1b1b"
 BAR = "#1d4f91"
 FONT = "DejaVu Sans"
+FULL_LABELS = alt.Axis(labelLimit=0)  # never cut a label short (a team's whole name shows)
 
 
 def _data(rows: Rows) -> alt.Data:
@@ -64,7 +65,7 @@ def rule_bars(rows: Rows) -> Chart:
     """Each rule's failure rate with its 95% interval, most-failed first."""
     order = [r["rule"] for r in rows]
     base = _base(rows, 420, max(60, 18 * len(rows)))
-    y = alt.Y("rule:N", sort=order, title=None)
+    y = alt.Y("rule:N", sort=order, title=None, axis=FULL_LABELS)
     bars = base.mark_bar(color=BAR).encode(
         x=alt.X("pct:Q", title="% of applicable cases failing", scale=alt.Scale(domain=[0, 100])),
         y=y,
@@ -85,7 +86,7 @@ def stacked_grades(rows: Rows, field: str, title: str) -> Chart:
             x=alt.X(
                 "count:Q", stack="normalize", title="share of cases", axis=alt.Axis(format="%")
             ),
-            y=alt.Y(f"{field}:N", title=title, sort=groups),
+            y=alt.Y(f"{field}:N", title=title, sort=groups, axis=FULL_LABELS),
             color=alt.Color(
                 "grade:N",
                 scale=alt.Scale(domain=order, range=list(GRADE_COLOURS.values())),
@@ -117,7 +118,10 @@ def count_bars(rows: Rows, label: str, x_title: str) -> Chart:
         Chart,
         _base(rows, 380, max(60, 18 * len(rows)))
         .mark_bar(color=BAR)
-        .encode(x=alt.X("count:Q", title=x_title), y=alt.Y(f"{label}:N", sort=order, title=None)),
+        .encode(
+            x=alt.X("count:Q", title=x_title),
+            y=alt.Y(f"{label}:N", sort=order, title=None, axis=FULL_LABELS),
+        ),
     )
 
 
@@ -125,7 +129,7 @@ def change_points(rows: Rows) -> Chart:
     """Change in proportion (percentage points) with 95% intervals, for re-inspection."""
     order = [r["name"] for r in rows]
     base = _base(rows, 420, max(60, 18 * len(rows)))
-    y = alt.Y("name:N", sort=order, title=None)
+    y = alt.Y("name:N", sort=order, title=None, axis=FULL_LABELS)
     rule = base.mark_rule(color=INK).encode(
         x=alt.X("low:Q", title="change (percentage points, 95% CI)"), x2="high:Q", y=y
     )

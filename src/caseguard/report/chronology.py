@@ -48,11 +48,6 @@ class Event:
     record_id: str | None = None
 
 
-def when_text(moment: dt.datetime) -> str:
-    """``5 Mar 2024 14:20`` (UTC), the way every page shows a moment."""
-    return moment.strftime("%-d %b %Y %H:%M")
-
-
 def _case_events(ctx: ReportContext, case: Case) -> list[Event]:
     scrub = ctx.scrubber(case.child_id)
     offence = scrub(case.offence) if case.offence else "offence not recorded"

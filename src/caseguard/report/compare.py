@@ -1,21 +1,28 @@
 """Re-inspection: how each grade and rule changed between two audits.
 
-For each measure the change is ``B − A`` in the proportion of cases, with a 95%
-Newcombe hybrid score interval (method 10, built from two Wilson intervals) and
-a pooled two-proportion z-test with a two-sided p-value.
+For each measure the change is ``B − A`` in the proportion of cases, in
+percentage points, with a 95% Newcombe hybrid score interval (method 10, built
+from two Wilson intervals) and a pooled two-proportion z-test with a two-sided
+p-value. A comparison runs one test per grade and per rule, so by chance alone
+some would pass p < 0.05: the p-values are adjusted with Holm's step-down method
+over all of the comparison's tests, and a change is called significant only when
+its adjusted p-value is below 0.05.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from caseguard.report.audit_dir import GRADE_LABELS, GRADES, Audit
-from caseguard.report.stats import newcombe_difference, two_proportion_z_test
+from caseguard.report.stats import holm_adjust, newcombe_difference, two_proportion_z_test
 
-METHOD = "Newcombe hybrid score interval (method 10); pooled two-proportion z-test, two-sided"
+ALPHA = 0.05
+METHOD = (
+    "Newcombe hybrid score interval (method 10); pooled two-proportion z-test, two-sided; "
+    "p-values adjusted for multiple testing with Holm's step-down method over all the tests"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,7 @@ class Change:
     high: float
     z: float
     p_value: float
+    p_adjusted: float = 1.0
 
     @property
     def a_pct(self) -> float:
@@ -44,7 +52,8 @@ class Change:
 
     @property
     def significant(self) -> bool:
-        return self.p_value < 0.05
+        """Significant after Holm's adjustment over every test in the comparison."""
+        return self.p_adjusted < ALPHA
 
 
 def _change(kind: str, name: str, a: tuple[int, int], b: tuple[int, int]) -> Change:
@@ -56,27 +65,22 @@ def _change(kind: str, name: str, a: tuple[int, int], b: tuple[int, int]) -> Cha
 
 
 def _rule_counts(audit: Audit) -> dict[str, tuple[int, int]]:
-    failed: Counter[str] = Counter()
-    applicable: Counter[str] = Counter()
-    for f in audit.findings:
-        if f.status in ("pass", "fail"):
-            applicable[f.rule] += 1
-            failed[f.rule] += f.status == "fail"
-    return {rule: (failed[rule], n) for rule, n in applicable.items()}
+    """Failed and checked per rule (rules checked on nothing are left out)."""
+    return {r: (c.failed, c.checked) for r, c in audit.rule_counts().items() if c.checked}
 
 
 def compare_audits(a: Audit, b: Audit) -> list[Change]:
     """Every grade, then every rule found in either audit (failure rates)."""
-    grades_a = Counter(c.grade for c in a.cases)
-    grades_b = Counter(c.grade for c in b.cases)
+    grades_a, grades_b = a.grade_counts(), b.grade_counts()
+    n_a, n_b = sum(grades_a.values()), sum(grades_b.values())
     changes = [
-        _change("grade", GRADE_LABELS[g], (grades_a[g], len(a.cases)), (grades_b[g], len(b.cases)))
-        for g in GRADES
+        _change("grade", GRADE_LABELS[g], (grades_a[g], n_a), (grades_b[g], n_b)) for g in GRADES
     ]
     rules_a, rules_b = _rule_counts(a), _rule_counts(b)
     for rule in sorted(set(rules_a) | set(rules_b)):
         changes.append(_change("rule", rule, rules_a.get(rule, (0, 0)), rules_b.get(rule, (0, 0))))
-    return changes
+    adjusted = holm_adjust([c.p_value for c in changes])
+    return [replace(c, p_adjusted=p) for c, p in zip(changes, adjusted, strict=True)]
 
 
 def as_json(a: Audit, b: Audit, changes: list[Change]) -> str:
@@ -90,6 +94,7 @@ def as_json(a: Audit, b: Audit, changes: list[Change]) -> str:
         "b": str(b.path),
         "method": METHOD,
         "confidence": 0.95,
+        "multiple_testing": {"method": "holm", "tests": len(changes), "alpha": ALPHA},
         "changes": rows,
     }
     return json.dumps(payload, indent=2)
@@ -102,18 +107,22 @@ def as_text(a: Audit, b: Audit, changes: list[Change]) -> str:
         f"Change = B − A; {METHOD}.",
         "",
     ]
-    header = f"{'measure':<32}{'A':>16}{'B':>16}{'change (95% CI)':>30}{'p':>9}"
+    header = f"{'measure':<32}{'A':>18}{'B':>18}{'change, pp (95% CI)':>30}{'p':>9}{'Holm p':>9}"
     lines.append(header)
     for c in changes:
         label = f"{c.kind}: {c.name}"
         lines.append(
-            f"{label:<32}{f'{c.a_count}/{c.a_n} {c.a_pct:.1f}%':>16}"
-            f"{f'{c.b_count}/{c.b_n} {c.b_pct:.1f}%':>16}"
+            f"{label:<32}{f'{c.a_count:,}/{c.a_n:,} {c.a_pct:.1f}%':>18}"
+            f"{f'{c.b_count:,}/{c.b_n:,} {c.b_pct:.1f}%':>18}"
             f"{f'{c.diff * 100:+.1f} ({c.low * 100:+.1f} to {c.high * 100:+.1f})':>30}"
-            f"{_p(c.p_value):>9}{' *' if c.significant else ''}"
+            f"{_p(c.p_value):>9}{_p(c.p_adjusted):>9}{' *' if c.significant else ''}"
         )
     lines.append("")
-    lines.append("* the change is statistically significant at the 5% level (p < 0.05)")
+    lines.append("pp = percentage points.")
+    lines.append(
+        f"* significant at the 5% level after Holm's adjustment over all {len(changes)} tests "
+        "(Holm p < 0.05)"
+    )
     return "\n".join(lines)
 
 

@@ -14,6 +14,8 @@ from caseguard.report.data import Case, CaseData, Child
 from caseguard.report.language import Mark, screen_text
 from caseguard.report.pseudonyms import Pseudonymiser, age_on
 
+_ID_WORD = re.compile(r"[\w-]*\d[\w-]*")
+
 
 @dataclass
 class ReportContext:
@@ -22,6 +24,8 @@ class ReportContext:
     pseudo: Pseudonymiser
     now: dt.datetime
     compare_with: Audit | None = None
+    listed: int = 100  # inadequate cases listed in the report (all are in inadequate.csv)
+    paged_cases: frozenset[str] = frozenset()  # cases with their own page
     _marks: dict[str, list[Mark]] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)
 
@@ -31,13 +35,27 @@ class ReportContext:
 
     @cached_property
     def case_findings(self) -> dict[str, list[Finding]]:
+        """Findings about the paged cases, their children and episodes, by subject (a
+        worker's audit holds just its batch's findings: all of them are wanted)."""
         out: dict[str, list[Finding]] = {}
-        for f in self.audit.findings:
+        if self.audit.given is not None:
+            for f in self.audit.given:
+                out.setdefault(f"{f.subject_type}:{f.subject_id}", []).append(f)
+            return out
+        subjects = set(self.paged_cases)
+        for case_id in self.paged_cases:
+            case = self.data.cases.get(case_id)
+            if case is not None:
+                subjects.add(case.child_id)
+                subjects.update(e.episode_id for e in self.data.episodes.get(case.child_id, ()))
+        for f in self.audit.findings_where(subjects=subjects):
             out.setdefault(f"{f.subject_type}:{f.subject_id}", []).append(f)
         return out
 
     @cached_property
     def _id_pattern(self) -> re.Pattern[str] | None:
+        """Id-shaped words (those with a digit, plus any id without one), looked up in a
+        dict: one pass over a text, whatever the number of ids."""
         ids = {p.person_id: self.pseudo.adult(p.person_id) for p in self.data.case_persons}
         for episodes in self.data.episodes.values():
             for e in episodes:
@@ -47,8 +65,9 @@ class ReportContext:
         self._ids = ids
         if not ids:
             return None
-        ordered = sorted(ids, key=len, reverse=True)
-        return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+        odd = sorted((i for i in ids if not _ID_WORD.fullmatch(i)), key=len, reverse=True)
+        shapes = [_ID_WORD.pattern, *map(re.escape, odd)]
+        return re.compile(r"(?<![\w-])(?:" + "|".join(shapes) + r")(?![\w-])")
 
     @cached_property
     def names(self) -> NameIndex:
@@ -67,7 +86,7 @@ class ReportContext:
             return text
         pattern = self._id_pattern
         if pattern is not None:
-            text = pattern.sub(lambda m: self._ids[m.group(0)], text)
+            text = pattern.sub(lambda m: self._ids.get(m.group(0), m.group(0)), text)
         return self.scrubber(child_id, strict=True)(text)
 
     def findings_on(self, subject_type: str, subject_id: str) -> list[Finding]:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+import polars as pl
+
 from caseguard.errors import UsageError
 from caseguard.privacy.secrets import looks_like_conninfo
+
+BATCH = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +126,28 @@ class CaseData:
     actions: dict[str, list[Action]] = field(default_factory=lambda: defaultdict(list))
     episodes: dict[str, list[Episode]] = field(default_factory=lambda: defaultdict(list))
     case_persons: list[CasePerson] = field(default_factory=list)
+    _child_cases: dict[str, list[Case]] | None = field(default=None, repr=False)
+    _indexed: int = field(default=-1, repr=False)
+    _case_links: dict[str, list[CasePerson]] | None = field(default=None, repr=False)
+
+    def add_frame(self, table: str, frame: pl.DataFrame) -> None:
+        """Every row of a typed frame of ``table`` as records (columns it lacks are None)."""
+        cls = _RECORDS.get(table)
+        if cls is None or not frame.height:
+            return
+        columns = [
+            frame[f.name].to_list() if f.name in frame.columns else [None] * frame.height
+            for f in fields(cls)
+        ]
+        for values in zip(*columns, strict=True):
+            self._keep(cls(*values))
 
     def add(self, table: str, values: dict[str, Any]) -> None:
         cls = _RECORDS.get(table)
-        if cls is None:
-            return
-        record = _make(cls, values)
+        if cls is not None:
+            self._keep(_make(cls, values))
+
+    def _keep(self, record: Any) -> None:
         if isinstance(record, Child):
             self.children[record.child_id] = record
         elif isinstance(record, Case):
@@ -144,10 +164,44 @@ class CaseData:
             self.case_persons.append(record)
 
     def cases_of(self, child_id: str) -> list[Case]:
-        return sorted(
-            (c for c in self.cases.values() if c.child_id == child_id),
-            key=lambda c: c.reported_at,
-        )
+        """A child's cases, earliest first (an index built once: not a scan per child)."""
+        return self._by_child().get(child_id, [])
+
+    def _by_child(self) -> dict[str, list[Case]]:
+        if self._child_cases is None or self._indexed != len(self.cases):
+            index: dict[str, list[Case]] = defaultdict(list)
+            for case in self.cases.values():
+                index[case.child_id].append(case)
+            for cases in index.values():
+                cases.sort(key=lambda c: c.reported_at)
+            self._child_cases, self._indexed = dict(index), len(self.cases)
+        return self._child_cases
+
+    def subset(self, child_ids: list[str]) -> CaseData:
+        """The records of these children only (their cases, notes, actions, episodes,
+        links), with every member of staff: what their pages need."""
+        part = CaseData(self.source, staff=self.staff)
+        part.children = {c: self.children[c] for c in child_ids if c in self.children}
+        part.cases = {c.case_id: c for child in child_ids for c in self.cases_of(child)}
+        for case_id in part.cases:
+            if case_id in self.notes:
+                part.notes[case_id] = self.notes[case_id]
+            if case_id in self.actions:
+                part.actions[case_id] = self.actions[case_id]
+        for child_id in child_ids:
+            if child_id in self.episodes:
+                part.episodes[child_id] = self.episodes[child_id]
+        links = self._links()
+        part.case_persons = [p for case_id in part.cases for p in links.get(case_id, ())]
+        return part
+
+    def _links(self) -> dict[str, list[CasePerson]]:
+        if self._case_links is None:
+            index: dict[str, list[CasePerson]] = defaultdict(list)
+            for link in self.case_persons:
+                index[link.case_id].append(link)
+            self._case_links = dict(index)
+        return self._case_links
 
     def is_supervisor(self, staff_id: str | None) -> bool:
         staff = self.staff.get(staff_id or "")
@@ -177,11 +231,29 @@ class CaseData:
 
 
 def load_case_data(source: str | Path) -> CaseData:
-    """Read a bundle (path) or a store (SQLite file ending ``.db``/``.sqlite`` or URL)."""
+    """Read a bundle (path) or a store (SQLite file ending ``.db``/``.sqlite`` or URL).
+
+    A bundle is read a block at a time through the vectorised validator (the one the
+    audit stages with), a store a batch of rows at a time; either way records are
+    made from whole columns, never validated again row by row.
+    """
     text = str(source)
-    if _looks_like_store(text):
-        return _from_rows(text, _store_rows(text))
-    return _from_rows(text, _bundle_rows(text))
+    data = CaseData(text)
+    frames = _store_frames(text) if _looks_like_store(text) else _bundle_frames(text)
+    for table, frame in frames:
+        data.add_frame(table, frame)
+    return data
+
+
+def frames_of(
+    source: str | Path, tables: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The accepted rows of a bundle or store, a frame (block) at a time."""
+    text = str(source)
+    frames = _store_frames(text) if _looks_like_store(text) else _bundle_frames(text)
+    for table, frame in frames:
+        if tables is None or table in tables:
+            yield table, frame
 
 
 def _looks_like_store(text: str) -> bool:
@@ -190,26 +262,20 @@ def _looks_like_store(text: str) -> bool:
     return Path(text).suffix.lower() in (".db", ".sqlite", ".sqlite3")
 
 
-def _from_rows(source: str, rows: Iterable[tuple[str, dict[str, Any]]]) -> CaseData:
-    data = CaseData(source)
-    for table, values in rows:
-        data.add(table, values)
-    return data
-
-
-def _bundle_rows(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    from caseguard.bundle import Accepted, ValidationReport, Validator, open_bundle
+def _bundle_frames(path: str) -> Iterator[tuple[str, pl.DataFrame]]:
+    from caseguard.bundle import ValidationReport, open_bundle
+    from caseguard.bundle.fast import FastValidator
 
     if not Path(path).exists():
         raise UsageError("the case data was not found", path=path)
     with open_bundle(path) as bundle:
         report = ValidationReport(bundle.path, bundle.layout)
-        for outcome in Validator().bundle_rows(bundle, report):
-            if isinstance(outcome, Accepted) and outcome.table in _RECORDS:
-                yield outcome.table, outcome.values
+        for table, frame in FastValidator().bundle_frames(bundle, report):
+            if table in _RECORDS:
+                yield table, frame
 
 
-def _store_rows(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _store_frames(url: str) -> Iterator[tuple[str, pl.DataFrame]]:
     import sqlalchemy as sa
 
     from caseguard.store import Store
@@ -218,6 +284,14 @@ def _store_rows(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
     if "://" not in url and not looks_like_conninfo(url) and not Path(url).exists():
         raise UsageError("the store was not found", path=url)
     with Store.open(url, migrate_now=False) as store, store.engine.connect() as conn:
-        for name in _RECORDS:
-            for row in conn.execute(sa.select(BUNDLE_TABLES[name])).mappings():
-                yield name, dict(row)
+        for name, cls in _RECORDS.items():
+            table = BUNDLE_TABLES[name]
+            names = [f.name for f in fields(cls) if f.name in table.c]
+            query = sa.select(*(table.c[n] for n in names))
+            result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+            for rows in result.partitions():
+                rows_ = [tuple(r) for r in rows]
+                yield (
+                    name,
+                    pl.DataFrame(rows_, schema=names, orient="row", infer_schema_length=None),
+                )

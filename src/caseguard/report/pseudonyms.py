@@ -36,6 +36,11 @@ class Pseudonymiser:
         self._key = key
         self.identify = identify
 
+    @property
+    def key(self) -> bytes:
+        """The key (to hand to worker processes that write pages; never shown)."""
+        return self._key
+
     def child(self, child_id: str) -> str:
         return child_id if self.identify else f"Child-{_code(self._key, 'child', child_id)}"
 

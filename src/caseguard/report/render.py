@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from caseguard import __version__
 from caseguard.privacy.secrets import display_url, looks_like_conninfo
 from caseguard.report.audit_dir import GRADE_LABELS
-from caseguard.report.chronology import case_timeline, child_timeline, when_text
+from caseguard.report.chronology import case_timeline, child_timeline
 from caseguard.report.context import ReportContext
 from caseguard.report.data import Case
 from caseguard.report.pages import PageNames
@@ -30,7 +30,9 @@ from caseguard.report.sections import (
     rules,
     timeliness,
 )
+from caseguard.report.times import ZONE_NOTE, when_text
 
+Tick = Callable[[str, int, int | None], None]
 TITLE = "Case-file audit: child exploitation and missing children"
 BUILDERS: tuple[Callable[[ReportContext], Section | None], ...] = (
     headline.build,
@@ -54,7 +56,13 @@ def environment(pages: PageNames | None = None) -> Environment:
     )
     env.globals["when"] = when_text
     env.globals["case_page"] = (pages or PageNames()).case
+    env.filters["n"] = number
     return env
+
+
+def number(value: int | float) -> str:
+    """A count the way every page writes one: with thousands separators (``4,514``)."""
+    return f"{value:,}"
 
 
 def _css() -> str:
@@ -64,27 +72,39 @@ def _css() -> str:
 class Renderer:
     """Writes the pages of one report into ``out_dir``."""
 
-    def __init__(self, ctx: ReportContext, out_dir: Path, privacy: str) -> None:
+    def __init__(
+        self, ctx: ReportContext, out_dir: Path, privacy: str, pages: PageNames | None = None
+    ) -> None:
         self.ctx = ctx
         self.out = out_dir
-        self.pages = PageNames(ctx.data.cases)
-        self.env = environment(self.pages)
+        self.page_names = pages or PageNames(ctx.data.cases)  # a worker is given every case's
+        self.env = environment(self.page_names)
         self.privacy = privacy
+        self.sections: dict[str, Section] = {}
         self.common: dict[str, Any] = {
             "css": _css(),
             "identify": ctx.pseudo.identify,
             "as_of": when_text(ctx.now),
             "version": __version__,
-            "generated": dt.datetime.now(dt.UTC).strftime("%-d %b %Y %H:%M UTC"),
+            "generated": when_text(dt.datetime.now(dt.UTC)),
+            "zone_note": ZONE_NOTE,
+            "paged": ctx.paged_cases,
             "audit_name": ctx.audit.path.name,
         }
 
-    def report_html(self) -> str:
-        sections = [s for s in (build(self.ctx) for build in BUILDERS) if s is not None]
+    def report_html(self, tick: Tick | None = None) -> str:
+        sections = []
+        for build in BUILDERS:
+            if tick is not None:
+                tick("building the report's sections", 1, len(BUILDERS))
+            section = build(self.ctx)
+            if section is not None:
+                sections.append(section)
+        self.sections = {s.id: s for s in sections}
         n = len(self.ctx.audit.cases)
         about = (
-            f"{n} cases audited against caseguard's investigation standards, version 1, "
-            f"as at {when_text(self.ctx.now)} (UTC). Case records were read from "
+            f"{n:,} cases audited against caseguard's investigation standards, version 1, "
+            f"as at {when_text(self.ctx.now)}. {ZONE_NOTE} Case records were read from "
             f"{shown_source(self.ctx.data.source)}."
         )
         return self.env.get_template("report.html").render(
@@ -98,14 +118,29 @@ class Renderer:
             lead=_lead(sections[0]),
         )
 
-    def case_pages(self) -> list[Path]:
+    def inadequate_rows(self) -> list[dict[str, Any]]:
+        """Every inadequate case, as the report's section listed them (built once)."""
+        section = self.sections.get("inadequate") or inadequate.build(self.ctx)
+        rows: list[dict[str, Any]] = section.values["all_rows"]
+        return rows
+
+    def pages(self, case_ids: list[str], tick: Tick | None = None) -> tuple[list[Path], list[Path]]:
+        """The pages of ``case_ids`` and of their children (in worker processes when many)."""
+        from caseguard.report.page_workers import write_pages
+
+        return write_pages(self, case_ids, tick)
+
+    def case_pages(self, case_ids: list[str] | None = None) -> list[Path]:
         folder = self.out / "cases"
         folder.mkdir(parents=True, exist_ok=True)
         template = self.env.get_template("case.html")
         written = []
-        for row in self.ctx.audit.cases:
-            case = self.ctx.data.cases.get(row.case_id)
-            if case is None:
+        rows = self.ctx.case_rows
+        wanted = [c.case_id for c in self.ctx.audit.cases] if case_ids is None else case_ids
+        for case_id in wanted:
+            case = self.ctx.data.cases.get(case_id)
+            row = rows.get(case_id)
+            if case is None or row is None:
                 continue
             failed = [
                 replace(f, message=self.ctx.clean(f.message, case.child_id))
@@ -126,7 +161,7 @@ class Renderer:
                 show_case=False,
                 case_prefix="",
             )
-            written.append(_write(folder / self.pages.case(case.case_id), html))
+            written.append(_write(folder / self.page_names.case(case.case_id), html))
         return written
 
     def _child_values(self, case: Case) -> dict[str, Any]:
@@ -137,11 +172,11 @@ class Renderer:
             "age_band": age_band(self.ctx.age_at(case.child_id, case.reported_at)),
         }
 
-    def child_pages(self) -> list[Path]:
+    def child_pages(self, case_ids: list[str] | None = None) -> list[Path]:
         folder = self.out / "children"
         folder.mkdir(parents=True, exist_ok=True)
         template = self.env.get_template("child.html")
-        audited = {c.case_id for c in self.ctx.audit.cases}
+        audited = set(self.ctx.case_rows) if case_ids is None else set(case_ids)
         child_ids = sorted(
             {c.child_id for c in self.ctx.data.cases.values() if c.case_id in audited}
         )
@@ -179,9 +214,9 @@ def _lead(section: Section) -> str:
     rows = {r["grade"]: r for r in section.values["rows"]}
     bad = rows["inadequate"]
     return (
-        f"{bad['count']} of {bad['n']} cases were inadequate ({bad['pct']:.1f}%, "
-        f"95% CI {bad['ci']}); {rows['requires_improvement']['count']} required improvement "
-        f"and {rows['good']['count']} were good."
+        f"{bad['count']:,} of {bad['n']:,} cases were inadequate ({bad['pct']:.1f}%, "
+        f"95% CI {bad['ci']}); {rows['requires_improvement']['count']:,} required improvement "
+        f"and {rows['good']['count']:,} were good."
     )
 
 

@@ -18,9 +18,27 @@ from pathlib import Path
 
 from caseguard.errors import UsageError
 from caseguard.privacy.spreadsheet import guard
-from caseguard.report.data import Case, CaseData
+from caseguard.report.data import CaseData
 
-STRATA_FIELDS = ("category", "area", "team", "status")
+STRATA_FIELDS = ("category", "area", "team", "status", "grade")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One case to sample from, with what it can be stratified by."""
+
+    case_id: str
+    category: str | None = None
+    area: str | None = None
+    team: str | None = None
+    status: str | None = None
+    grade: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    drawn: list[Drawn]
+    notes: list[str]  # what the user should know: fewer cases than asked, empty strata
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +71,25 @@ def allocate(sizes: dict[str, int], total: int) -> dict[str, int]:
     return share
 
 
-def _stratum(case: Case, fields: Sequence[str]) -> str:
-    return " / ".join(str(getattr(case, f) or "not known") for f in fields) or "all cases"
+def _stratum(unit: Unit, fields: Sequence[str]) -> str:
+    return " / ".join(str(getattr(unit, f) or "not known") for f in fields) or "all cases"
+
+
+def units_of(data: CaseData, grades: dict[str, str] | None = None) -> list[Unit]:
+    """The cases of a bundle or store (with their audit grades, when known)."""
+    grades = grades or {}
+    return [
+        Unit(c.case_id, c.category, c.area, c.team, c.status, grades.get(c.case_id))
+        for c in data.cases.values()
+    ]
 
 
 def draw_sample(
-    data: CaseData, size: int, *, stratify: Sequence[str] = (), seed: int = 1
-) -> list[Drawn]:
+    units: list[Unit] | CaseData, size: int, *, stratify: Sequence[str] = (), seed: int = 1
+) -> Sample:
     """Draw ``size`` cases (all of them if fewer), stratified by ``stratify``."""
+    if isinstance(units, CaseData):
+        units = units_of(units)
     if size < 1:
         raise UsageError("the sample size must be at least 1")
     unknown = [f for f in stratify if f not in STRATA_FIELDS]
@@ -69,16 +98,41 @@ def draw_sample(
             f"cannot stratify by {', '.join(unknown)}",
             hint=f"choose from {', '.join(STRATA_FIELDS)}",
         )
+    if "grade" in stratify and any(u.grade is None for u in units):
+        raise UsageError(
+            "cannot stratify by grade: the cases have no grades",
+            hint="sample from an audit folder (what caseguard audit wrote) to use grades",
+        )
     groups: dict[str, list[str]] = defaultdict(list)
-    for case in sorted(data.cases.values(), key=lambda c: c.case_id):
-        groups[_stratum(case, stratify)].append(case.case_id)
+    for unit in sorted(units, key=lambda u: u.case_id):
+        groups[_stratum(unit, stratify)].append(unit.case_id)
     shares = allocate({k: len(v) for k, v in groups.items()}, size)
     rng = random.Random(seed)
     drawn: list[Drawn] = []
     for key in sorted(groups):
         chosen = rng.sample(groups[key], shares[key])
         drawn.extend(Drawn(c, key, len(groups[key]), shares[key]) for c in sorted(chosen))
-    return drawn
+    return Sample(drawn, _notes(size, len(units), groups, shares))
+
+
+def _notes(
+    size: int, population: int, groups: dict[str, list[str]], shares: dict[str, int]
+) -> list[str]:
+    notes = []
+    if size > population:
+        notes.append(
+            f"the sample size {size:,} is larger than the {population:,} cases to draw from: "
+            f"all {population:,} were drawn"
+        )
+    empty = sorted(k for k in groups if shares[k] == 0)
+    if empty:
+        shown = ", ".join(f"{k} ({len(groups[k]):,} cases)" for k in empty[:10])
+        more = f" and {len(empty) - 10:,} more" if len(empty) > 10 else ""
+        notes.append(
+            f"{len(empty):,} of {len(groups):,} strata got no case (a sample of {size:,} is too "
+            f"small to give each one): {shown}{more}"
+        )
+    return notes
 
 
 def write_sample(drawn: list[Drawn], path: Path | None) -> str:

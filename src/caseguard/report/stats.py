@@ -79,6 +79,24 @@ def two_proportion_z_test(x1: int, n1: int, x2: int, n2: int) -> ZTest:
     return ZTest(z, min(1.0, max(0.0, p)))
 
 
+def holm_adjust(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (Holm 1979), in the order given.
+
+    Sorted ascending, the i-th of m p-values (from 1) becomes
+    ``max over j <= i of min(1, (m - j + 1) * p_j)``; rejecting where the adjusted
+    value is below alpha keeps the chance of any false "significant" change across
+    all m tests at most alpha, whatever their dependence.
+    """
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted
+
+
 def newcombe_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> Interval:
     """The change ``x2/n2 − x1/n1`` with Newcombe's hybrid score interval.
 

@@ -144,7 +144,7 @@ class Generator:
             },
         )
         n_cases = min(rng.choices([1, 2, 3], [0.75, 0.2, 0.05])[0], self.n_cases - self.count.case)
-        network = rng.choice(self.world.networks)
+        network = self.world.network(rng.randrange(self.world.network_count))
         reported = first_report
         drafts: list[CaseDraft] = []
         for _ in range(n_cases):

@@ -7,6 +7,7 @@ million-case bundle still has a bounded world (memory stays flat).
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,16 +33,28 @@ class Team:
     supervisors: list[str] = field(default_factory=list)
 
 
+CHILDREN_PER_NETWORK = 6  # children drawn to each network, on average (few are linked)
+
+
 @dataclass
 class World:
+    """Teams, staff and exploiting networks: small groups of one to three adults, each
+    drawn on by a handful of children (as real ones are), never dozens."""
+
     teams: list[Team]
-    networks: list[list[str]]  # person ids of adults who exploit several children
+    network_count: int
     staff_rows: list[Row]
+
+    def network(self, number: int) -> list[str]:
+        """The adults (person ids) of network ``number``: one to three, made from the
+        number alone, so no list of networks is kept."""
+        size = 1 + zlib.crc32(f"network:{number}".encode()) % 3
+        return [f"PN{number + 1:06d}-{m + 1}" for m in range(size)]
 
     def network_rows(self, rng: random.Random) -> Iterator[Row]:
         """The network adults' person rows, made as they are written (not kept)."""
-        for members in self.networks:
-            for person_id in members:
+        for number in range(self.network_count):
+            for person_id in self.network(number):
                 yield adult_row(rng, person_id, "adult linked to exploitation network")
 
 
@@ -62,11 +75,7 @@ def build_world(rng: random.Random, n_cases: int) -> World:
                 else:
                     team.supervisors.append(staff_id)
         teams.append(team)
-    networks = [
-        [f"PN{n + 1:05d}-{m + 1}" for m in range(rng.randint(2, 5))]
-        for n in range(max(3, n_cases // 60))
-    ]
-    return World(teams, networks, staff_rows)
+    return World(teams, max(3, n_cases // CHILDREN_PER_NETWORK), staff_rows)
 
 
 def adult_row(rng: random.Random, person_id: str, description: str) -> Row:

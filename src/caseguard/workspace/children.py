@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from caseguard.report.chronology import Event, child_timeline
 from caseguard.report.data import Case, Episode
-from caseguard.report.network import Link, draw
+from caseguard.report.network import Link, draw, groups
 from caseguard.report.pseudonyms import Pseudonymiser, age_band, age_on
 from caseguard.store.audit_tables import audit_cases
 from caseguard.store.tables import BUNDLE_TABLES
@@ -190,5 +190,5 @@ def child_detail(engine: sa.Engine, scope: Scope, child_id: str, key: bytes) -> 
         ),
         child_timeline(ctx, child_id),
         links,
-        draw(links) if links else Markup(""),
+        Markup("").join(draw(group) for group in groups(links)),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from caseguard.report import charts
 from caseguard.report.audit_dir import GRADE_LABELS, GRADES
 from caseguard.report.context import ReportContext
@@ -12,15 +10,15 @@ from caseguard.report.sections.common import share
 
 
 def build(ctx: ReportContext) -> Section:
-    counts = Counter(c.grade for c in ctx.audit.cases)
-    n = len(ctx.audit.cases)
+    counts = ctx.audit.grade_counts()
+    n = sum(counts.values())
     rows = []
     for grade in GRADES:
         row = share(counts[grade], n)
         row["grade"] = grade
         row["label"] = GRADE_LABELS[grade]
         row["sentence"] = (
-            f"{row['count']} of {n} {GRADE_LABELS[grade].lower()} = {row['pct']:.1f}%, "
+            f"{row['count']:,} of {n:,} {GRADE_LABELS[grade].lower()} = {row['pct']:.1f}%, "
             f"95% CI {row['ci']}"
         )
         rows.append(row)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
 from caseguard.report import charts
 from caseguard.report.context import ReportContext
 from caseguard.report.data import Case, Note
-from caseguard.report.language import SCREEN, Mark, highlight
+from caseguard.report.language import Mark, highlight
 from caseguard.report.sections import Section
 from caseguard.report.sections.common import share
 
 EXAMPLES = 6
+_WORDS = re.compile(r"'(.+?)'(?=, '|$)")
 WINDOW = 90
 
 
@@ -26,37 +27,51 @@ class Flagged:
     marks: list[Mark]
 
 
-def flagged_notes(ctx: ReportContext) -> list[Flagged]:
-    """Notes with victim-blaming language: from the screen, else from LANGUAGE findings."""
+@dataclass(frozen=True, slots=True)
+class LanguageFindings:
+    """What the audit's LANGUAGE and LANGUAGE_CHALLENGED findings say."""
+
+    checked: list[str]  # cases LANGUAGE was checked on (pass or fail)
+    flagged: dict[str, list[str]]  # failing case -> the notes with the language
+    challenged: tuple[int, int]  # (passed, checked) of LANGUAGE_CHALLENGED
+    wordings: Counter[str]  # cases each wording was found in (from the findings' messages)
+
+
+def language_findings(ctx: ReportContext) -> LanguageFindings:
+    checked: list[str] = []
+    flagged: dict[str, list[str]] = {}
+    wordings: Counter[str] = Counter()
+    passed = judged = 0
+    for f in ctx.audit.findings_where(rules=("LANGUAGE", "LANGUAGE_CHALLENGED")):
+        if f.status not in ("pass", "fail"):
+            continue
+        if f.rule == "LANGUAGE_CHALLENGED":
+            judged += 1
+            passed += f.status == "pass"
+            continue
+        checked.append(f.subject_id)
+        if f.status == "fail":
+            flagged[f.subject_id] = [e for e in f.evidence if e != f.subject_id]
+            wordings.update(set(_WORDS.findall(f.message.partition(": ")[2])))
+    return LanguageFindings(checked, flagged, (passed, judged), wordings)
+
+
+def flagged_notes(ctx: ReportContext, found: LanguageFindings, limit: int) -> list[Flagged]:
+    """The first ``limit`` notes the audit found victim-blaming language in, marked by the
+    screen (only these are screened again, to mark the words)."""
     out: list[Flagged] = []
-    evidence = {
-        e
-        for f in ctx.audit.findings
-        if f.rule == "LANGUAGE" and f.status == "fail"
-        for e in f.evidence
-    }
-    for row in ctx.audit.cases:
-        case = ctx.data.cases.get(row.case_id)
+    for case_id in sorted(found.flagged):
+        case = ctx.data.cases.get(case_id)
         if case is None:
             continue
-        for note in ctx.data.notes.get(case.case_id, ()):
-            marks = ctx.marks(case, note.note_id, note.text, note.written_at)
-            if marks or (SCREEN is None and note.note_id in evidence):
+        wanted = set(found.flagged[case_id])
+        for note in ctx.data.notes.get(case_id, ()):
+            if note.note_id in wanted and len(out) < limit:
+                marks = ctx.marks(case, note.note_id, note.text, note.written_at)
                 out.append(Flagged(case, note, marks))
+        if len(out) >= limit:
+            break
     return out
-
-
-def _challenged(ctx: ReportContext, case_ids: set[str]) -> dict[str, Any] | None:
-    results = [
-        f
-        for f in ctx.audit.findings
-        if f.rule == "LANGUAGE_CHALLENGED"
-        and f.subject_id in case_ids
-        and f.status in ("pass", "fail")
-    ]
-    if not results:
-        return None
-    return share(sum(f.status == "pass" for f in results), len(results))
 
 
 def _excerpt(ctx: ReportContext, item: Flagged) -> Markup:
@@ -77,32 +92,35 @@ def _excerpt(ctx: ReportContext, item: Flagged) -> Markup:
 
 
 def build(ctx: ReportContext) -> Section:
-    flagged = flagged_notes(ctx)
-    n_cases = len(ctx.audit.cases)
-    n_notes = sum(len(ctx.data.notes.get(c.case_id, ())) for c in ctx.audit.cases)
-    case_ids = {f.case.case_id for f in flagged}
-    entries = Counter(m.entry_id for f in flagged for m in f.marks)
-    top = [{"entry": e, "count": c} for e, c in entries.most_common(10)]
+    found = language_findings(ctx)
+    flagged = flagged_notes(ctx, found, EXAMPLES)
+    n_notes = sum(len(ctx.data.notes.get(c, ())) for c in found.checked)
+    top = [
+        {"entry": w, "count": c}
+        for w, c in sorted(found.wordings.items(), key=lambda wc: (-wc[1], wc[0]))[:10]
+    ]
     examples = [
         {
             "case_id": f.case.case_id,
             "child": ctx.child_label(f.case.child_id),
             "kind": f.note.kind,
             "excerpt": _excerpt(ctx, f),
+            "has_page": f.case.case_id in ctx.paged_cases,
         }
-        for f in flagged[:EXAMPLES]
+        for f in flagged
     ]
+    passed, judged = found.challenged
     return Section(
         "language",
         "Victim-blaming language",
         "language.html",
         {
-            "screened": SCREEN is not None,
-            "notes": share(len(flagged), n_notes),
-            "cases": share(len(case_ids), n_cases),
+            "screened": bool(found.checked),
+            "notes": share(sum(len(v) for v in found.flagged.values()), n_notes),
+            "cases": share(len(found.flagged), len(found.checked)),
             "top": top,
-            "chart": charts.to_svg(charts.count_bars(top, "entry", "notes")) if top else "",
-            "challenged": _challenged(ctx, case_ids),
+            "chart": charts.to_svg(charts.count_bars(top, "entry", "cases")) if top else "",
+            "challenged": share(passed, judged) if judged else None,
             "examples": examples,
         },
     )

@@ -9,19 +9,14 @@ from typing import Any
 from caseguard.report import charts
 from caseguard.report.context import ReportContext
 from caseguard.report.data import Episode
-from caseguard.report.network import Link, draw
+from caseguard.report.network import Group, Link, draw, groups
 from caseguard.report.sections import Section
 from caseguard.report.sections.common import bin_counts, share
 
 HOUR = dt.timedelta(hours=1)
-WINDOW = dt.timedelta(days=90)
-MAX_ADULTS = 30
-
-
-def is_repeat(episodes: list[Episode]) -> bool:
-    """Three or more episodes reported within any 90 days."""
-    times = sorted(e.reported_at for e in episodes)
-    return any(times[i + 2] - times[i] <= WINDOW for i in range(len(times) - 2))
+DUE = 72 * HOUR
+DRAWN = 4  # groups drawn in the report, largest first
+TABLED = 30  # further groups listed in a table (every link is in linked_groups.csv)
 
 
 def _per_child(episodes: dict[str, list[Episode]]) -> list[dict[str, Any]]:
@@ -36,13 +31,20 @@ def _per_child(episodes: dict[str, list[Episode]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _return_interviews(episodes: list[Episode]) -> list[dict[str, Any]]:
+def _due(e: Episode, now: dt.datetime) -> bool:
+    """Returned, and the interview offered or its 72 hours over (what RETURN_INTERVIEW checks)."""
+    if e.returned_at is None:
+        return False
+    return e.return_interview_offered_at is not None or e.returned_at + DUE <= now
+
+
+def _return_interviews(episodes: list[Episode], now: dt.datetime) -> list[dict[str, Any]]:
     hours: list[float | None] = [
         (e.return_interview_offered_at - e.returned_at) / HOUR
         if e.return_interview_offered_at is not None and e.returned_at is not None
         else None
         for e in episodes
-        if e.returned_at is not None
+        if _due(e, now)
     ]
     return bin_counts(
         hours, [(24, "≤24 h"), (72, "24–72 h"), (168, "3–7 d")], "over 7 d", "not offered"
@@ -63,33 +65,30 @@ def adult_links(ctx: ReportContext) -> dict[str, set[tuple[str, str]]]:
     return links
 
 
+def _groups(ctx: ReportContext) -> list[Group]:
+    """Groups of children linked through adults who are linked to two or more children."""
+    adults = adult_links(ctx)
+    links = [
+        Link(ctx.child_label(child), ctx.pseudo.adult(adult), how)
+        for adult, linked in adults.items()
+        if len({c for c, _ in linked}) > 1
+        for child, how in sorted(linked)
+    ]
+    return groups(links)
+
+
 def build(ctx: ReportContext) -> Section:
     audited_children = {
         ctx.data.cases[c.case_id].child_id for c in ctx.audit.cases if c.case_id in ctx.data.cases
     }
     episodes = {k: v for k, v in ctx.data.episodes.items() if v}
     all_episodes = [e for v in episodes.values() for e in v]
-    repeat = [c for c, v in episodes.items() if is_repeat(v)]
+    counts = ctx.audit.rule_counts()
+    repeat = counts.get("REPEAT_MISSING")
+    interviews = counts.get("RETURN_INTERVIEW")
     per_child = _per_child(episodes)
-    returns = _return_interviews(all_episodes)
-    returned = sum(r["count"] for r in returns)
-    on_time = sum(r["count"] for r in returns[:2])
-    adults = adult_links(ctx)
-    shared = {a: v for a, v in adults.items() if len({c for c, _ in v}) > 1}
-    ranked = sorted(shared, key=lambda a: (-len({c for c, _ in shared[a]}), a))[:MAX_ADULTS]
-    links = [
-        Link(ctx.child_label(child), ctx.pseudo.adult(adult), how)
-        for adult in ranked
-        for child, how in sorted(shared[adult])
-    ]
-    adult_rows = [
-        {
-            "adult": ctx.pseudo.adult(a),
-            "children": sorted({ctx.child_label(c) for c, _ in shared[a]}),
-            "found_with": sum(1 for _, how in shared[a] if how == "found with"),
-        }
-        for a in ranked
-    ]
+    returns = _return_interviews(all_episodes, ctx.now)
+    found = _groups(ctx)
     return Section(
         "missing",
         "Missing children",
@@ -98,7 +97,7 @@ def build(ctx: ReportContext) -> Section:
             "children_missing": len(episodes),
             "episodes": len(all_episodes),
             "audited_children": len(audited_children & set(episodes)),
-            "repeat": share(len(repeat), len(episodes)),
+            "repeat": share(repeat.failed, repeat.checked) if repeat else None,
             "per_child": per_child,
             "per_child_chart": charts.to_svg(
                 charts.histogram(per_child, "episodes per child", "children")
@@ -107,8 +106,18 @@ def build(ctx: ReportContext) -> Section:
             "returns_chart": charts.to_svg(
                 charts.histogram(returns, "time from return to interview offered", "episodes")
             ),
-            "on_time": share(on_time, returned),
-            "adults": adult_rows,
-            "network": draw(links) if links else "",
+            "on_time": share(interviews.checked - interviews.failed, interviews.checked)
+            if interviews
+            else None,
+            "groups": len(found),
+            "in_groups": sum(len(g.children) for g in found),
+            "drawn": [
+                {"number": i, "group": g, "svg": draw(g)} for i, g in enumerate(found[:DRAWN], 1)
+            ],
+            "tabled": [
+                {"number": i, "group": g}
+                for i, g in enumerate(found[DRAWN : DRAWN + TABLED], DRAWN + 1)
+            ],
+            "all_groups": found,
         },
     )
