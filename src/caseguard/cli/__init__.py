@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "caseguard.cli.audit_cmds",
     "caseguard.cli.report_cmds",
     "caseguard.cli.web_cmds",
+    "caseguard.cli.workflow_cmds",
 )
 
 

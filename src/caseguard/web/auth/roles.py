@@ -29,12 +29,22 @@ class Capability(StrEnum):
     CASES = "cases"  # case lists, case and child pages
     REVEAL = "reveal"  # reveal one child's identity, with a reason
     ADMIN = "admin"  # users, roles and the access log
+    QUEUE = "queue"  # the queue of findings; challenge, not victim-blaming, assign
+    OVERRIDE = "override"  # set a finding to pass or not applicable, with a reason
 
 
 GRANTS: dict[Role, frozenset[Capability]] = {
     Role.VIEWER: frozenset({Capability.DASHBOARD}),
-    Role.SUPERVISOR: frozenset({Capability.DASHBOARD, Capability.CASES}),
-    Role.QA: frozenset({Capability.DASHBOARD, Capability.CASES, Capability.REVEAL}),
+    Role.SUPERVISOR: frozenset({Capability.DASHBOARD, Capability.CASES, Capability.QUEUE}),
+    Role.QA: frozenset(
+        {
+            Capability.DASHBOARD,
+            Capability.CASES,
+            Capability.REVEAL,
+            Capability.QUEUE,
+            Capability.OVERRIDE,
+        }
+    ),
     Role.INSPECTOR: frozenset({Capability.DASHBOARD, Capability.CASES}),
     Role.ADMIN: frozenset({Capability.DASHBOARD, Capability.ADMIN}),
 }
