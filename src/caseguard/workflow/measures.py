@@ -127,7 +127,6 @@ def _outside_only(window: list[Period]) -> list[ChartPoint]:
     for period in window:
         low, high = limits(centre, period.n)
         p = period.p
-        out.append(
-            ChartPoint(period.label, p, centre, low, high, p is not None and not low <= p <= high)
-        )
+        outside = p is not None and not low <= p <= high
+        out.append(ChartPoint(period.label, p, centre, low, high, outside, outside))
     return out
