@@ -217,6 +217,8 @@ def capability_of(dependant: Any) -> list[Capability]:
 
 
 ForQueue = Annotated[Caller, Depends(require(Capability.QUEUE))]
+ForConcerns = Annotated[Caller, Depends(require(Capability.CONCERNS))]
+ForConcernsEdit = Annotated[Caller, Depends(require(Capability.CONCERNS_EDIT))]
 
 
 @dataclass(frozen=True)

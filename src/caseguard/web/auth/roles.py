@@ -31,11 +31,15 @@ class Capability(StrEnum):
     ADMIN = "admin"  # users, roles and the access log
     QUEUE = "queue"  # the queue of findings; challenge, not victim-blaming, assign
     OVERRIDE = "override"  # set a finding to pass or not applicable, with a reason
+    CONCERNS = "concerns"  # causes of concern, their measures and charts
+    CONCERNS_EDIT = "concerns_edit"  # create causes of concern and recommendations
 
 
 GRANTS: dict[Role, frozenset[Capability]] = {
-    Role.VIEWER: frozenset({Capability.DASHBOARD}),
-    Role.SUPERVISOR: frozenset({Capability.DASHBOARD, Capability.CASES, Capability.QUEUE}),
+    Role.VIEWER: frozenset({Capability.DASHBOARD, Capability.CONCERNS}),
+    Role.SUPERVISOR: frozenset(
+        {Capability.DASHBOARD, Capability.CASES, Capability.QUEUE, Capability.CONCERNS}
+    ),
     Role.QA: frozenset(
         {
             Capability.DASHBOARD,
@@ -43,10 +47,14 @@ GRANTS: dict[Role, frozenset[Capability]] = {
             Capability.REVEAL,
             Capability.QUEUE,
             Capability.OVERRIDE,
+            Capability.CONCERNS,
+            Capability.CONCERNS_EDIT,
         }
     ),
-    Role.INSPECTOR: frozenset({Capability.DASHBOARD, Capability.CASES}),
-    Role.ADMIN: frozenset({Capability.DASHBOARD, Capability.ADMIN}),
+    Role.INSPECTOR: frozenset({Capability.DASHBOARD, Capability.CASES, Capability.CONCERNS}),
+    Role.ADMIN: frozenset(
+        {Capability.DASHBOARD, Capability.ADMIN, Capability.CONCERNS, Capability.CONCERNS_EDIT}
+    ),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from caseguard.web.routes import admin, api, cases, children, dashboard, login, queue
+from caseguard.web.routes import admin, api, cases, children, concerns, dashboard, login, queue
 
 ROUTERS: tuple[APIRouter, ...] = (
     login.router,
@@ -14,5 +14,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     api.router,
     queue.router,
+    concerns.router,
     queue.api,
 )
