@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -71,16 +71,22 @@ def _queue_page(
         current=current,
         ctx=ctx,
         listed=queue.items[:LISTED],
+        asked=item,
         error=error,
         may_override=caller.user.may(Capability.OVERRIDE),
     )
 
 
 @router.get("/queue")
-def queue_page(
-    request: Request, caller: ForQueue, item: Annotated[int | None, Query(ge=1)] = None
-) -> Response:
-    return _queue_page(request, caller, item)
+def queue_page(request: Request, caller: ForQueue) -> Response:
+    """The queue, at the first item not done."""
+    return _queue_page(request, caller, None)
+
+
+@router.get("/queue/{finding_id}")
+def queue_item_page(request: Request, access: InFinding) -> Response:
+    """One item of the queue (a finding on a case of your teams)."""
+    return _queue_page(request, access.caller, access.finding_id)
 
 
 @router.post("/queue/{finding_id}")
@@ -101,7 +107,7 @@ def queue_decide(
     except DecisionError as exc:
         return _queue_page(request, caller, access.finding_id, exc.message, 422)
     following = queue_for(caller.settings.engine, caller.scope.teams).after(access.finding_id)
-    target = f"/queue?item={following.finding_id}" if following else "/queue"
+    target = f"/queue/{following.finding_id}" if following else "/queue"
     return RedirectResponse(target, status_code=303)
 
 
