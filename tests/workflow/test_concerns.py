@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
+from pypdf import PdfReader
 
+from caseguard.cli import main
 from caseguard.errors import UsageError
 from caseguard.store import Store
 from caseguard.store.audit_tables import audit_cases, audit_findings, audit_runs
@@ -107,3 +111,21 @@ def test_a_bad_measure_is_refused(tmp_path: object, spec: MeasureSpec) -> None:
     rec = RecommendationSpec("r", "o", dt.date(2025, 1, 1), (spec,))
     with pytest.raises(UsageError):
         create_concern(engine, "t", None, "qa", [rec])
+
+
+def test_concerns_report_html_and_pdf(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    engine = Store.open(db).engine
+    _runs(engine)
+    spec = MeasureSpec("rule_failure", "SEEN", 0.10)
+    rec = RecommendationSpec("See every child", "S00040", dt.date(2025, 12, 31), (spec,))
+    create_concern(engine, "Children not seen alone", None, "qa", [rec])
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(main, ["concerns", "report", "--db", db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = (out / "concerns.html").read_text(encoding="utf-8")
+    assert "Children not seen alone" in html and "sustainable and embedded" in html
+    assert html.count("<svg") == 2  # run chart and p-chart
+    text = " ".join(page.extract_text() for page in PdfReader(out / "concerns.pdf").pages)
+    assert "Children not seen alone" in text and "SEEN failing in at most 10% of cases" in text
+    assert "2025-04" in text

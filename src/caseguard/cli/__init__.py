@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "caseguard.cli.report_cmds",
     "caseguard.cli.web_cmds",
     "caseguard.cli.workflow_cmds",
+    "caseguard.cli.concerns_cmds",
 )
 
 
