@@ -135,3 +135,26 @@ def test_override_gives_two_grades_and_is_flagged_when_evidence_changes(audited:
     assert flagged is not None and target.finding_id in [d.finding_id for d in flagged.flagged]
     status = {i.finding_id: i.status for i in queue_for(engine, None).items}
     assert status[target.finding_id] is ItemStatus.REVIEW_OVERRIDE
+
+
+def test_team_view(audited: str) -> None:
+    from caseguard.workflow.teams import team_view
+
+    engine = Store.open(audited).engine
+    queue = queue_for(engine, None)
+    assert queue.run is not None
+    language = [i for i in queue.items if i.rule == "LANGUAGE_CHALLENGED"]
+    team = language[0].team
+    mine = [i for i in language if i.team == team]
+    other = next(i for i in queue.items if i.team == team and i.rule != "LANGUAGE_CHALLENGED")
+    soon, late = queue.run.as_of + dt.timedelta(days=3), queue.run.as_of + dt.timedelta(days=40)
+    record(engine, mine[0].finding_id, DecisionRequest("challenge", text="x"), SUP, at=soon)
+    if len(mine) > 1:
+        record(engine, mine[1].finding_id, DecisionRequest("challenge", text="x"), SUP, at=late)
+    asked = DecisionRequest("assign", assignee="S00009", due="2020-01-01")
+    record(engine, other.finding_id, asked, SUP)
+    teams, officers = team_view(engine, frozenset({team or ""}))
+    (row,) = teams
+    assert row.victim_blaming == len(mine) and row.challenged_in_time == 1
+    assert row.overdue == 1
+    assert [(o.staff_id, o.assigned, o.overdue) for o in officers] == [("S00009", 1, 1)]

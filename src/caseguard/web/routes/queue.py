@@ -24,6 +24,7 @@ from caseguard.workflow import (
 )
 from caseguard.workflow.context import item_context
 from caseguard.workflow.decisions import kind_of
+from caseguard.workflow.teams import team_view
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"])
@@ -87,6 +88,13 @@ def queue_page(request: Request, caller: ForQueue) -> Response:
 def queue_item_page(request: Request, access: InFinding) -> Response:
     """One item of the queue (a finding on a case of your teams)."""
     return _queue_page(request, access.caller, access.finding_id)
+
+
+@router.get("/team")
+def team_page(request: Request, caller: ForQueue) -> Response:
+    """Per team and per officer: open findings, overdue actions, challenges in time."""
+    teams, officers = team_view(caller.settings.engine, caller.scope.teams)
+    return page(request, "team.html", caller=caller, teams=teams, officers=officers)
 
 
 @router.post("/queue/{finding_id}")
