@@ -120,6 +120,10 @@ def create_concern(
 
     if not title.strip():
         raise UsageError("a cause of concern needs a title")
+    texts = [title, detail or "", created_by] + [f"{r.text}{r.owner}" for r in recs]
+    texts += [v for r in recs for m in r.measures for v in (*m.categories, *m.teams, *m.areas)]
+    if any("\x00" in t for t in texts):
+        raise UsageError("a cause of concern's text must not hold NUL characters")
     for rec in recs:
         for spec in rec.measures:
             check_spec(spec, set(all_rules()))

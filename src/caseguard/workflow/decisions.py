@@ -54,6 +54,8 @@ def _checked(request: DecisionRequest, rule: str) -> dict[str, Any]:
         value = (getattr(request, name) or "").strip()
         if len(value) > MAX_TEXT:
             raise DecisionError(name, f"at most {MAX_TEXT} characters")
+        if "\x00" in value:
+            raise DecisionError(name, "must not hold NUL characters")
         values[name] = value or None
     for name in NEEDS[kind]:
         if values[name] is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from caseguard.web.auth import access, sessions, users
 from caseguard.web.auth.roles import Capability, User, scope_for
@@ -227,7 +227,9 @@ class FindingAccess:
     finding_id: int
 
 
-def finding_in_scope(finding_id: int, caller: ForQueue) -> FindingAccess:
+def finding_in_scope(
+    finding_id: Annotated[int, Path(ge=1, le=2**31 - 1)], caller: ForQueue
+) -> FindingAccess:
     """A finding (any run) on a case of the caller's teams."""
     known, team = finding_team(caller.settings.engine, finding_id)
     if not known:
