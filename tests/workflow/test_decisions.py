@@ -125,16 +125,49 @@ def test_override_gives_two_grades_and_is_flagged_when_evidence_changes(audited:
     assert overrides_applied(engine, run_id) == len(after.applied)
     status = {i.finding_id: i.status for i in queue_for(engine, None).items}
     assert status[target.finding_id] is ItemStatus.OVERRIDDEN
-    with engine.begin() as conn:  # a re-audit finds the same failure on other evidence
+    with engine.begin() as conn:  # a re-audit: a new run, the same failure on other evidence
+        conn.execute(
+            sa.text(
+                "INSERT INTO audit_runs (source, as_of, rubric, rubric_version, started_at,"
+                " finished_at, cases) SELECT source, as_of, rubric, rubric_version, started_at,"
+                " finished_at, cases FROM audit_runs WHERE run_id = :r"
+            ),
+            {"r": run_id},
+        )
+        new_run = conn.execute(sa.text("SELECT max(run_id) FROM audit_runs")).scalar_one()
+        for table, cols in (
+            ("audit_cases", "case_id, category, grade, critical, major, minor, failed_rules"),
+            (
+                "audit_findings",
+                "rule, subject_type, subject_id, status, severity, message, evidence",
+            ),
+        ):
+            conn.execute(
+                sa.text(
+                    f"INSERT INTO {table} (run_id, {cols}) SELECT :n, {cols} FROM {table}"
+                    " WHERE run_id = :r"
+                ),
+                {"n": new_run, "r": run_id},
+            )
         conn.execute(
             audit_findings.update()
-            .where(audit_findings.c.finding_id == target.finding_id)
+            .where(
+                audit_findings.c.run_id == new_run,
+                audit_findings.c.rule == target.rule,
+                audit_findings.c.subject_id == target.case_id,
+            )
             .values(evidence=json.dumps([target.case_id, "N-NEW"]))
         )
-    flagged = case_grades(engine, run_id, target.case_id)
-    assert flagged is not None and target.finding_id in [d.finding_id for d in flagged.flagged]
-    status = {i.finding_id: i.status for i in queue_for(engine, None).items}
-    assert status[target.finding_id] is ItemStatus.REVIEW_OVERRIDE
+    flagged = case_grades(engine, new_run, target.case_id)
+    assert flagged is not None and target.rule in [d.rule for d in flagged.flagged]
+    assert flagged.with_overrides != "good" or flagged.as_audited == "good"
+    kept = case_grades(engine, run_id, target.case_id)  # the old run: still applied
+    assert kept is not None and kept.with_overrides == "good"
+    status = {(i.rule, i.case_id): i.status for i in queue_for(engine, None).items}
+    assert status[(target.rule, target.case_id)] is ItemStatus.REVIEW_OVERRIDE
+    others = [i for i in items if i.case_id == target.case_id and i.rule != target.rule]
+    for other in others:  # same evidence in the new run: the override is kept
+        assert status[(other.rule, other.case_id)] is ItemStatus.OVERRIDDEN
 
 
 def test_team_view(audited: str) -> None:

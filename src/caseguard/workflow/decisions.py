@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from caseguard.store.audit_tables import audit_findings
+from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.store.workflow_tables import finding_decisions
 from caseguard.workflow.records import (
     LANGUAGE_RULES,
@@ -150,6 +151,18 @@ def on_subjects(
         )
         out.extend(decision_of(r) for r in conn.execute(query).mappings())
     return sorted(out, key=lambda d: d.decision_id)
+
+
+def on_team_cases(conn: sa.Connection, teams: frozenset[str] | None) -> list[Decision]:
+    """Every decision on findings about cases of ``teams`` (None: every team), oldest first."""
+    fd = finding_decisions.c
+    cases = BUNDLE_TABLES["cases"]
+    query = _select().where(fd.subject_type == "case")
+    if teams is not None:
+        query = query.join(cases, cases.c.case_id == fd.subject_id).where(
+            cases.c.team.in_(sorted(teams))
+        )
+    return [decision_of(r) for r in conn.execute(query).mappings()]
 
 
 def on_case(engine: sa.Engine, case_id: str) -> list[Decision]:

@@ -14,13 +14,15 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 
 from caseguard.store.audit_tables import audit_findings
 from caseguard.store.tables import BUNDLE_TABLES
-from caseguard.workflow.decisions import on_subjects
+from caseguard.store.workflow_tables import finding_decisions
+from caseguard.workflow.decisions import on_team_cases
 from caseguard.workflow.records import Decision, DecisionKind, ItemStatus
 from caseguard.workspace.runs import Run, latest_run
 
@@ -38,10 +40,14 @@ class QueueItem:
     team: str | None
     severity: str | None
     message: str
-    evidence: tuple[str, ...]
+    evidence_text: str  # the JSON list of record ids, as stored (parsed only when shown)
     reported_at: dt.datetime | None
     status: ItemStatus
     decision: Decision | None  # the latest decision on the finding's key
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.evidence_text))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,13 +87,13 @@ class Queue:
         return next((i for i in rest if not i.status.done and i.finding_id != finding_id), None)
 
 
-def status_of(decision: Decision | None, evidence: tuple[str, ...], today: dt.date) -> ItemStatus:
-    """Where an item stands, from the latest decision on its key."""
+def status_of(decision: Decision | None, evidence: str, today: dt.date) -> ItemStatus:
+    """Where an item stands, from the latest decision on its key (``evidence`` as stored)."""
     if decision is None:
         return ItemStatus.OPEN
     kind = decision.decision
     if kind is DecisionKind.OVERRIDE:
-        same = decision.evidence == evidence
+        same = decision.evidence == tuple(json.loads(evidence))
         return ItemStatus.OVERRIDDEN if same else ItemStatus.REVIEW_OVERRIDE
     if kind is DecisionKind.CHALLENGE:
         return ItemStatus.AWAITING_RECORD
@@ -132,19 +138,29 @@ def latest_by_key(decisions: list[Decision]) -> dict[tuple[str, str], Decision]:
 def queue_for(
     engine: sa.Engine, teams: frozenset[str] | None, today: dt.date | None = None
 ) -> Queue:
-    """The queue of ``teams`` (None: every team) in the latest run, in working order."""
+    """The queue of ``teams`` (None: every team) in the latest run, in working order.
+
+    Kept while the store's state is the same: the latest run and the last decision.
+    """
     run = latest_run(engine)
     if run is None:
         return Queue(None, [])
-    day = today or dt.date.today()
+    with engine.connect() as conn:
+        last = conn.execute(sa.select(sa.func.max(finding_decisions.c.decision_id))).scalar()
+    return _queue(engine, run, last or 0, teams, today or dt.date.today())
+
+
+@lru_cache(maxsize=64)
+def _queue(
+    engine: sa.Engine, run: Run, last_decision: int, teams: frozenset[str] | None, day: dt.date
+) -> Queue:
     with engine.connect() as conn:
         rows = _rows(conn, run.run_id, teams)
-        latest = latest_by_key(on_subjects(conn, "case", {r.subject_id for r in rows}))
+        latest = latest_by_key(on_team_cases(conn, teams))
     items = []
     for r in rows:
-        evidence = tuple(json.loads(r.evidence))
         decision = latest.get((r.rule, r.subject_id))
-        status = status_of(decision, evidence, day)
+        status = status_of(decision, r.evidence, day)
         items.append(
             QueueItem(
                 r.finding_id,
@@ -153,7 +169,7 @@ def queue_for(
                 r.team,
                 r.severity,
                 r.message,
-                evidence,
+                r.evidence,
                 r.reported_at,
                 status,
                 decision,
