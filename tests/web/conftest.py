@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.web import create_app
 from caseguard.web.auth import users
 from caseguard.web.auth.roles import Role
+from caseguard.workflow import queue_for
 from tests.conftest import PG_BASE, _pg_reachable
 
 PASSWORD = "correct-horse-battery"
@@ -47,6 +49,8 @@ class Site:
     own_child_id: str
     xss_case: str
     xss_child: str
+    own_finding: int = 0  # a queue item (failing finding) on a case of the supervisor's team
+    other_finding: int = 0  # one on a case of another team
     tokens: dict[str, str] = field(default_factory=dict)
 
     def client(self, role: str | None = None) -> httpx.Client:
@@ -78,7 +82,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _prepare(db: str, bundle: Path, out: Path) -> dict[str, str]:
+def _prepare(db: str, bundle: Path, out: Path) -> dict[str, Any]:
     with Store.open(db) as store, open_bundle(bundle) as b:
         store.load(b)
     first = run_audit(db, out / "run1", workers=1, record_in=db, as_of="2025-01-01T00:00")
@@ -103,7 +107,11 @@ def _prepare(db: str, bundle: Path, out: Path) -> dict[str, str]:
             else:
                 users.add_user(engine, role, Role(role), PASSWORD)
     pseudo = Pseudonymiser(KEY)
+    with Store.open(db) as store:
+        queue = queue_for(store.engine, None).items
     return {
+        "own_finding": next(i.finding_id for i in queue if i.team == teams[0]),
+        "other_finding": next(i.finding_id for i in queue if i.team == teams[1]),
         "own_case": own.case_id,
         "other_case": other.case_id,
         "own_child": pseudo.child(own.child_id),
@@ -158,7 +166,7 @@ def pg_base() -> Iterator[str]:
         engine.dispose()
 
 
-def _serve(db: str, names: dict[str, str]) -> Iterator[Site]:
+def _serve(db: str, names: dict[str, Any]) -> Iterator[Site]:
     app = create_app(db, key=KEY)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))

@@ -42,6 +42,7 @@ def _path(template: str, site: Site) -> str:
         .replace("{run_id}", "1")
         .replace("{fmt}", "html")
         .replace("{name}", "no-such-user")
+        .replace("{finding_id}", str(site.own_finding))
     )
 
 
@@ -97,7 +98,7 @@ def _check_role(
         if _allowed(role, cap):
             expected_ok = answer.status_code not in (401, 403) and answer.status_code < 500
             if role == "other_supervisor" and (
-                "{case_id}" in template or "{pseudonym}" in template
+                "{case_id}" in template or "{pseudonym}" in template or "{finding_id}" in template
             ):
                 assert answer.status_code == 403, (role, method, path, answer.status_code)
             else:

@@ -32,6 +32,8 @@ COMMAND_MODULES = (
     "caseguard.cli.audit_cmds",
     "caseguard.cli.report_cmds",
     "caseguard.cli.web_cmds",
+    "caseguard.cli.workflow_cmds",
+    "caseguard.cli.concerns_cmds",
 )
 
 

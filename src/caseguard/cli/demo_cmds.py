@@ -19,7 +19,9 @@ from caseguard.cli.audit_cmds import print_report_paths
 from caseguard.cli.bundle_cmds import load_into
 from caseguard.cli.progress import count_progress, stage_progress
 from caseguard.report import build_report, load_key
+from caseguard.store import Store
 from caseguard.synth import synthesise
+from caseguard.workflow.demo import demo_concern, history_runs
 
 out = Console()
 GRADES = ("good", "requires_improvement", "inadequate")
@@ -31,7 +33,14 @@ GRADES = ("good", "requires_improvement", "inadequate")
 )
 @click.option("--cases", type=click.IntRange(min=1), default=3000, show_default=True)
 @click.option("--seed", type=int, default=2024, show_default=True)
-def demo(out_dir: Path, cases: int, seed: int) -> None:
+@click.option(
+    "--history",
+    type=click.IntRange(min=0, max=24),
+    default=3,
+    show_default=True,
+    help="Earlier monthly audit runs to record first, so causes of concern have a series.",
+)
+def demo(out_dir: Path, cases: int, seed: int, history: int) -> None:
     """Synthesise a bundle, load it into SQLite, audit every case and write the report.
 
     Everything goes into OUT: bundle/, caseguard.db and audit/ (report.html,
@@ -45,6 +54,9 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
     out.print(f"Synthetic bundle: {bundle_dir}", soft_wrap=True)
     db_path = out_dir / "caseguard.db"
     load_into(bundle_dir, str(db_path))
+    with stage_progress(f"Recording {history} earlier monthly audit runs") as tick:
+        tick("history")
+        history_runs(str(db_path), out_dir, history, key.key)
     with stage_progress("Auditing") as tick:
         result = run_audit(
             str(db_path), audit_dir, progress=tick, key=key.key, record_in=str(db_path)
@@ -54,12 +66,13 @@ def demo(out_dir: Path, cases: int, seed: int) -> None:
         report = build_report(audit_dir, audit_dir, data_source=str(db_path), key=key)
     _summary(result)
     print_report_paths(report)
+    with Store.open(str(db_path)) as store:
+        demo_concern(store.engine)
     _web_admin(db_path)
 
 
 def _web_admin(db_path: Path) -> None:
     """A demo admin with a new password (printed once), and how to start the web app."""
-    from caseguard.store import Store
     from caseguard.web.auth import demo_admin
 
     with Store.open(str(db_path)) as store:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import io
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from caseguard.cli import main
-from caseguard.cli.options import format_option, zip_limit_options
+from caseguard.cli.options import db_option, format_option, zip_limit_options
+from caseguard.errors import UsageError
 from caseguard.language.evaluate import Evaluation, evaluate
 from caseguard.language.formats import write_findings
 from caseguard.language.inputs import Batch, note_batches
 from caseguard.language.screen import screen_batches
+from caseguard.store import Store
+from caseguard.workflow.register import write_register
 
 SHOWN_MISSES = 200
 
@@ -56,16 +60,33 @@ def _all_batches(inputs: tuple[Path, ...], age: float | None) -> Iterator[Batch]
 
 
 @main.command("language-eval")
-@click.argument("labelled", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("labelled", nargs=-1, required=False, type=click.Path(path_type=Path))
 @click.option("--advisory", is_flag=True, help="Also count advisory wording as flagged.")
-def language_eval(labelled: tuple[Path, ...], advisory: bool) -> None:
+@click.option(
+    "--register",
+    is_flag=True,
+    help="Screen the false-positive register (notes judged not victim-blaming) in --db.",
+)
+@db_option
+def language_eval(
+    labelled: tuple[Path, ...], advisory: bool, register: bool, db: str | None
+) -> None:
     """Precision, recall and F1 of the language screen on one or more labelled CSVs.
 
     Columns: note_id,child_age,label,text (label 1 = should be flagged). A note counts as flagged
     when it has at least one finding. Each set is reported on its own (never pooled), with its
-    misses listed.
+    misses listed. With --register, the set is the store's false-positive register (every note
+    a supervisor judged not victim-blaming, labelled 0): FP is how many the screen still flags.
     """
-    results = [(path, evaluate(path, advisory=advisory)) for path in labelled]
+    if register == bool(labelled):
+        raise UsageError("give LABELLED files or --register (one of them)")
+    with tempfile.TemporaryDirectory() as tmp:
+        if register:
+            path = Path(tmp) / "register.csv"
+            with Store.open(db) as store:
+                write_register(store.engine, path)
+            labelled = (path,)
+        results = [(path, evaluate(path, advisory=advisory)) for path in labelled]
     for number, (path, result) in enumerate(results):
         if len(results) > 1:
             click.echo(("\n" if number else "") + f"== {path}")

@@ -66,9 +66,19 @@ def users() -> None:
 @click.option("--role", required=True, help="viewer, supervisor, qa, inspector or admin.")
 @click.option("--team", "teams", multiple=True, help="A team a supervisor sees (repeat for more).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--staff-id",
+    default=None,
+    help="The user's staff id in the bundle (the author of the challenges they export).",
+)
 @db_option
 def users_add(
-    name: str, role: str, teams: tuple[str, ...], password_stdin: bool, db: str | None
+    name: str,
+    role: str,
+    teams: tuple[str, ...],
+    password_stdin: bool,
+    staff_id: str | None,
+    db: str | None,
 ) -> None:
     """Add a user with a role (a password of 12 characters or more)."""
     from caseguard.web.auth import access
@@ -77,7 +87,7 @@ def users_add(
     chosen = lib.role_of(role)
     password = _password(password_stdin)
     with Store.open(db) as store:
-        user = lib.add_user(store.engine, name, chosen, password, teams)
+        user = lib.add_user(store.engine, name, chosen, password, teams, staff_id)
         access.append(
             store.engine,
             access.Entry(

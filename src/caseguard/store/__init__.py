@@ -10,7 +10,7 @@ from caseguard.bundle.layouts import Bundle
 from caseguard.bundle.validate import Outcome
 from caseguard.errors import StoreError
 from caseguard.privacy.secrets import display_url, hide_secrets
-from caseguard.store import audit_tables, migrate, web_tables
+from caseguard.store import audit_tables, migrate, web_tables, workflow_tables
 from caseguard.store.engine import create_engine, refusal, resolve_url
 from caseguard.store.load import LoadResult, load_bundle
 from caseguard.store.tables import BUNDLE_TABLES, metadata
@@ -23,6 +23,7 @@ __all__ = [
     "metadata",
     "resolve_url",
     "web_tables",
+    "workflow_tables",
 ]
 
 

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from caseguard.errors import CaseguardError
 from caseguard.web.auth.deps import Forbidden, NotFound, NotSignedIn
 from caseguard.web.rendering import page
+from caseguard.workflow.records import DecisionError
 
 log = logging.getLogger("caseguard.web")
 
@@ -63,6 +64,11 @@ def install(app: FastAPI) -> None:
         fields = _fields(exc)
         names = ", ".join(f["field"] for f in fields)
         return _answer(request, 422, "invalid request", f"check: {names}", fields=fields)
+
+    @app.exception_handler(DecisionError)
+    async def bad_decision(request: Request, exc: DecisionError) -> Response:
+        fields = [{"field": exc.field, "problem": exc.problem}]
+        return _answer(request, 422, "invalid request", f"check: {exc.field}", fields=fields)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

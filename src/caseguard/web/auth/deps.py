@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from caseguard.web.auth import access, sessions, users
 from caseguard.web.auth.roles import Capability, User, scope_for
 from caseguard.web.settings import Settings
+from caseguard.workflow.scope import finding_team
 from caseguard.workspace import Scope
 from caseguard.workspace.cases import case_team
 from caseguard.workspace.children import child_teams
@@ -213,3 +214,36 @@ def capability_of(dependant: Any) -> list[Capability]:
             found.append(cap)
         found.extend(capability_of(dep))
     return found
+
+
+ForQueue = Annotated[Caller, Depends(require(Capability.QUEUE))]
+ForConcerns = Annotated[Caller, Depends(require(Capability.CONCERNS))]
+ForConcernsEdit = Annotated[Caller, Depends(require(Capability.CONCERNS_EDIT))]
+
+
+@dataclass(frozen=True)
+class FindingAccess:
+    caller: Caller
+    finding_id: int
+
+
+def finding_in_scope(
+    finding_id: Annotated[int, Path(ge=1, le=2**31 - 1)], caller: ForQueue
+) -> FindingAccess:
+    """A finding (any run) on a case of the caller's teams."""
+    known, team = finding_team(caller.settings.engine, finding_id)
+    if not known:
+        raise NotFound("finding")
+    if not caller.scope.sees_team(team):
+        caller.log("decide", "finding", str(finding_id), outcome="refused")
+        raise Forbidden("this finding is on a case of a team outside yours")
+    return FindingAccess(caller, finding_id)
+
+
+def check_may(caller: Caller, capability: Capability) -> None:
+    """For a route whose body says what it needs (a decision's kind): 403 without it."""
+    if not caller.user.may(capability):
+        raise Forbidden(f"your role ({caller.user.role.value}) cannot do this")
+
+
+InFinding = Annotated[FindingAccess, Depends(finding_in_scope)]

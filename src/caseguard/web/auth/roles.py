@@ -29,14 +29,32 @@ class Capability(StrEnum):
     CASES = "cases"  # case lists, case and child pages
     REVEAL = "reveal"  # reveal one child's identity, with a reason
     ADMIN = "admin"  # users, roles and the access log
+    QUEUE = "queue"  # the queue of findings; challenge, not victim-blaming, assign
+    OVERRIDE = "override"  # set a finding to pass or not applicable, with a reason
+    CONCERNS = "concerns"  # causes of concern, their measures and charts
+    CONCERNS_EDIT = "concerns_edit"  # create causes of concern and recommendations
 
 
 GRANTS: dict[Role, frozenset[Capability]] = {
-    Role.VIEWER: frozenset({Capability.DASHBOARD}),
-    Role.SUPERVISOR: frozenset({Capability.DASHBOARD, Capability.CASES}),
-    Role.QA: frozenset({Capability.DASHBOARD, Capability.CASES, Capability.REVEAL}),
-    Role.INSPECTOR: frozenset({Capability.DASHBOARD, Capability.CASES}),
-    Role.ADMIN: frozenset({Capability.DASHBOARD, Capability.ADMIN}),
+    Role.VIEWER: frozenset({Capability.DASHBOARD, Capability.CONCERNS}),
+    Role.SUPERVISOR: frozenset(
+        {Capability.DASHBOARD, Capability.CASES, Capability.QUEUE, Capability.CONCERNS}
+    ),
+    Role.QA: frozenset(
+        {
+            Capability.DASHBOARD,
+            Capability.CASES,
+            Capability.REVEAL,
+            Capability.QUEUE,
+            Capability.OVERRIDE,
+            Capability.CONCERNS,
+            Capability.CONCERNS_EDIT,
+        }
+    ),
+    Role.INSPECTOR: frozenset({Capability.DASHBOARD, Capability.CASES, Capability.CONCERNS}),
+    Role.ADMIN: frozenset(
+        {Capability.DASHBOARD, Capability.ADMIN, Capability.CONCERNS, Capability.CONCERNS_EDIT}
+    ),
 }
 
 

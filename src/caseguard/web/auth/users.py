@@ -41,7 +41,12 @@ def role_of(text: str) -> Role:
 
 
 def add_user(
-    engine: sa.Engine, name: str, role: Role, password: str, teams: Iterable[str] = ()
+    engine: sa.Engine,
+    name: str,
+    role: Role,
+    password: str,
+    teams: Iterable[str] = (),
+    staff_id: str | None = None,
 ) -> User:
     _check_name(name)
     hashed = hash_password(password)
@@ -53,7 +58,11 @@ def add_user(
             raise UsageError(f"a user named {name!r} already exists")
         inserted = conn.execute(
             users.insert().values(
-                name=name, role=role.value, password_hash=hashed, created_at=_now()
+                name=name,
+                role=role.value,
+                password_hash=hashed,
+                created_at=_now(),
+                staff_id=staff_id or None,
             )
         ).inserted_primary_key
         assert inserted is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from caseguard.web.routes import admin, api, cases, children, dashboard, login
+from caseguard.web.routes import admin, api, cases, children, concerns, dashboard, login, queue
 
 ROUTERS: tuple[APIRouter, ...] = (
     login.router,
@@ -13,4 +13,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     children.router,
     admin.router,
     api.router,
+    queue.router,
+    concerns.router,
+    queue.api,
 )

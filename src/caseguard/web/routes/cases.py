@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from caseguard.web.auth.deps import ForCases, InCase
 from caseguard.web.rendering import page
 from caseguard.web.routes.params import case_filter
+from caseguard.workflow.history import case_workflow
 from caseguard.workspace.cases import CaseFilter, case_detail, list_cases
 
 router = APIRouter(include_in_schema=False)
@@ -50,4 +51,5 @@ def case_page(request: Request, access: InCase) -> Response:
     caller = access.caller
     view = case_detail(caller.settings.engine, caller.scope, access.case_id, caller.settings.key)
     caller.log("view_case", "case", access.case_id)
-    return page(request, "case.html", caller=caller, view=view)
+    work = case_workflow(caller.settings.engine, access.case_id)
+    return page(request, "case.html", caller=caller, view=view, work=work)

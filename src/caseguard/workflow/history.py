@@ -1,0 +1,83 @@
+"""A case's decisions and each finding's history across audit runs.
+
+Only failing findings are kept per run; a run that audited the case without the rule
+failing counts as *not failing* (passed, or not applicable) for that rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from caseguard.store.audit_tables import audit_cases, audit_findings, audit_runs
+from caseguard.workflow.decisions import on_subjects
+from caseguard.workflow.grades import CaseGrades, case_grades
+from caseguard.workflow.records import Decision
+from caseguard.workspace.runs import latest_run
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHistory:
+    rule: str
+    first_failed: dt.datetime
+    last_failed: dt.datetime
+    runs_failing: int
+    runs_audited: int
+    passed_since: dt.datetime | None  # the first run after the last failure not failing it
+
+    @property
+    def failing_now(self) -> bool:
+        return self.passed_since is None
+
+
+@dataclass
+class CaseWorkflow:
+    decisions: list[Decision]
+    grades: CaseGrades | None
+    history: list[RuleHistory]
+
+    @property
+    def failing_now(self) -> set[str]:
+        return {h.rule for h in self.history if h.failing_now}
+
+
+def rule_histories(conn: sa.Connection, case_id: str) -> list[RuleHistory]:
+    ac, af, r = audit_cases.c, audit_findings.c, audit_runs.c
+    audited = [
+        (run_id, as_of)
+        for run_id, as_of in conn.execute(
+            sa.select(ac.run_id, r.as_of)
+            .join(audit_runs, r.run_id == ac.run_id)
+            .where(ac.case_id == case_id)
+            .order_by(r.as_of, ac.run_id)
+        )
+    ]
+    failing: dict[str, set[int]] = {}
+    for rule, run_id in conn.execute(
+        sa.select(af.rule, af.run_id).where(af.subject_type == "case", af.subject_id == case_id)
+    ):
+        failing.setdefault(rule, set()).add(run_id)
+    out = []
+    for rule, runs in sorted(failing.items()):
+        when = [(run_id, at) for run_id, at in audited if run_id in runs]
+        if not when:
+            continue
+        last = when[-1][1]
+        after = [at for run_id, at in audited if at > last and run_id not in runs]
+        out.append(
+            RuleHistory(
+                rule, when[0][1], last, len(when), len(audited), after[0] if after else None
+            )
+        )
+    return out
+
+
+def case_workflow(engine: sa.Engine, case_id: str) -> CaseWorkflow:
+    run = latest_run(engine)
+    with engine.connect() as conn:
+        decisions = on_subjects(conn, "case", [case_id])
+        history = rule_histories(conn, case_id)
+    grades = case_grades(engine, run.run_id, case_id) if run else None
+    return CaseWorkflow(decisions, grades, history)
