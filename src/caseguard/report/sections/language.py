@@ -52,7 +52,9 @@ def language_findings(ctx: ReportContext) -> LanguageFindings:
         checked.append(f.subject_id)
         if f.status == "fail":
             flagged[f.subject_id] = [e for e in f.evidence if e != f.subject_id]
-            wordings.update(set(_WORDS.findall(f.message.partition(": ")[2])))
+            case = ctx.data.cases.get(f.subject_id)
+            message = ctx.clean(f.message, case.child_id if case else None)  # names out
+            wordings.update(set(_WORDS.findall(message.partition(": ")[2])))
     return LanguageFindings(checked, flagged, (passed, judged), wordings)
 
 
