@@ -222,7 +222,8 @@ def compare(audit_a: Path, audit_b: Path, fmt: str, out_file: Path | None) -> No
 
 @main.group()
 def export() -> None:
-    """Export an audit's results as spreadsheets (pseudonymised unless --identify)."""
+    """Export an audit's findings as spreadsheets, or the challenges decided in caseguard as
+    review notes for the force's own records system."""
 
 
 @export.command("findings")

@@ -7,15 +7,10 @@ from pathlib import Path
 
 import click
 
-from caseguard.cli import main
 from caseguard.cli.options import db_option
+from caseguard.cli.report_cmds import export as export_group
 from caseguard.store import Store
 from caseguard.workflow.export import export_challenges
-
-
-@main.group("export")
-def export_group() -> None:
-    """Export what was decided in caseguard, for the force's own records system."""
 
 
 @export_group.command("challenges")
