@@ -8,7 +8,6 @@ import shutil
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from caseguard.web import create_app
 from caseguard.web.auth import users
 from caseguard.web.auth.roles import Role
 from caseguard.workflow import queue_for
-from tests.conftest import PG_BASE, _pg_reachable
+from tests.conftest import pg_schema
 
 PASSWORD = "correct-horse-battery"
 KEY = b"web-tests-pseudonym-key"
@@ -150,20 +149,8 @@ def _inject(conn: sa.Connection, case_id: str, child_id: str) -> None:
 @pytest.fixture(scope="session")
 def pg_base() -> Iterator[str]:
     """A PostgreSQL schema for the web tests' session, dropped afterwards."""
-    problem = _pg_reachable()
-    if problem:
-        pytest.skip(f"PostgreSQL not reachable at {PG_BASE} ({problem}); set CASEGUARD_TEST_PG")
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(PG_BASE.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_BASE else "?"
-    try:
-        yield f"{PG_BASE}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with pg_schema("w") as url:
+        yield url
 
 
 def _serve(db: str, names: dict[str, Any]) -> Iterator[Site]:
