@@ -58,7 +58,7 @@ BAD_ROWS = [
         "children",
         3,
         "child_id",
-        "duplicate child_id 'C1': row 2",
+        "duplicate child_id: row 2",
     ),
     (
         "ref-missing",
@@ -66,7 +66,7 @@ BAD_ROWS = [
         "cases",
         2,
         "child_id",
-        "'C9' does not exist in children",
+        "child_id does not exist in children (got 2 characters shaped A9)",
     ),
     (
         "ref-rejected",
@@ -130,7 +130,7 @@ BAD_ROWS = [
         "actions",
         2,
         "by",
-        "'S7' does not exist in staff",
+        "by does not exist in staff",
     ),
     (
         "action-kind",

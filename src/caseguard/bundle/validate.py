@@ -17,7 +17,7 @@ from caseguard.bundle.checks import ROW_CHECKS
 from caseguard.bundle.idindex import IdIndex
 from caseguard.bundle.layouts import Bundle, JsonlTable, RawRow, TableSource
 from caseguard.bundle.schema import ID_MAX_CHARS, TABLE_BY_NAME, TABLES, Column, Table
-from caseguard.bundle.values import ValueProblem, excerpt, is_empty, reader_for
+from caseguard.bundle.values import ValueProblem, excerpt, got, is_empty, reader_for
 from caseguard.errors import BundleError
 
 
@@ -241,7 +241,7 @@ class Validator:
             return []
         if spec.key is None:
             return [RowProblem(spec.name, number, None, "the same link is listed twice")]
-        reason = f"duplicate {spec.key} {excerpt(key)!r}: row {first[0]} has the same id"
+        reason = f"duplicate {spec.key}: row {first[0]} has the same id"
         return [RowProblem(spec.name, number, spec.key, reason)]
 
     def _referenced(self, spec: Table, rows: list[dict[str, Any]]) -> dict[str, Seen]:
@@ -263,10 +263,10 @@ class Validator:
                 continue
             target = refs[column.ref.table].get(value)
             if target is None:
-                reason = f"{column.name} {excerpt(value)!r} does not exist in {column.ref.table}"
+                reason = f"{column.name} does not exist in {column.ref.table} ({got(value)})"
             elif not target[1]:
                 reason = (
-                    f"{column.name} {excerpt(value)!r} refers to {column.ref.table} row "
+                    f"{column.name} refers to {column.ref.table} row "
                     f"{target[0]}, which was rejected: fix that row first"
                 )
             else:

@@ -1,8 +1,10 @@
 """Reading one cell: the value rules of the bundle spec.
 
 Each reader returns the typed value, or raises ``ValueProblem`` with a reason a
-person can act on. Reasons never repeat the cell's contents beyond a short
-excerpt of non-free-text columns (ids, dates, vocabulary words).
+person can act on. Reasons never repeat the cell's contents: a name typed into a
+date or id column would otherwise reach the console, error text and logs. They
+give the cell's *shape* instead (``shape``: ``21/07/2009`` is ``99/99/9999``,
+``Zoë Smith`` is ``Aaa Aaaaa``), which says what is wrong without what it says.
 """
 
 from __future__ import annotations
@@ -32,8 +34,38 @@ class ValueProblem(ValueError):
 
 
 def excerpt(value: object, limit: int = 40) -> str:
+    """The start of a value the product itself named (a table or file name), never a cell."""
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SHAPE_CHARS = 24
+_KEPT = frozenset(" -_/.:,;+()'\"@#&")
+
+
+def _shape_char(char: str) -> str:
+    if char.isdigit():
+        return "9"
+    if char.isalpha():
+        return "A" if char.isupper() else "a"
+    if char.isspace():
+        return " "
+    return char if char in _KEPT else "?"
+
+
+def shape(value: object) -> str:
+    """A cell's form without its content: digits as ``9``, letters as ``A`` or ``a``,
+    spaces and common punctuation kept, anything else ``?``; at most 24 characters."""
+    text = str(value)
+    masked = "".join(_shape_char(c) for c in text[:SHAPE_CHARS])
+    return masked + ("…" if len(text) > SHAPE_CHARS else "")
+
+
+def got(value: object) -> str:
+    """``got 10 characters shaped 99/99/9999``: what a reason says about the cell."""
+    text = str(value)
+    count = f"{len(text):,} character" + ("" if len(text) == 1 else "s")
+    return f"got {count} shaped {shape(text.strip()) or '(spaces)'}"
 
 
 def is_empty(value: Cell) -> bool:
@@ -67,7 +99,7 @@ def read_id(value: Cell) -> str:
         raise ValueProblem("an identifier must be text or a whole number, not true/false")
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueProblem(f"identifier {value!r} is not a whole number or text")
+            raise ValueProblem(f"an identifier must be a whole number or text ({got(value)})")
         return str(int(value))
     text = str(value).strip()
     _storable(text)
@@ -124,9 +156,7 @@ def _parse_timestamp(text: str) -> dt.datetime:
 
 
 def _bad_timestamp(text: str) -> ValueProblem:
-    return ValueProblem(
-        f"{excerpt(text)!r} is not an ISO 8601 timestamp (expected e.g. 2024-03-05T14:20)"
-    )
+    return ValueProblem(f"not an ISO 8601 timestamp (expected e.g. 2024-03-05T14:20; {got(text)})")
 
 
 def read_date(value: Cell) -> dt.date:
@@ -141,7 +171,7 @@ def read_date(value: Cell) -> dt.date:
         return _parse_date_text(text)
     except ValueError:
         raise ValueProblem(
-            f"{excerpt(text)!r} is not an ISO 8601 date (expected e.g. 2009-07-21)"
+            f"not an ISO 8601 date (expected e.g. 2009-07-21; {got(text)})"
         ) from None
 
 
@@ -155,9 +185,7 @@ def read_bool(value: Cell) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueProblem(
-        f"{excerpt(text)!r} is not a yes/no value (use true/false, yes/no, y/n, 1/0)"
-    )
+    raise ValueProblem(f"not a yes/no value (use true/false, yes/no, y/n, 1/0; {got(text)})")
 
 
 def normalise_word(value: Cell) -> str:
@@ -172,7 +200,7 @@ def vocab_reader(column: Column) -> Callable[[Cell], str]:
     def read(value: Cell) -> str:
         word = normalise_word(value)
         if word not in allowed:
-            raise ValueProblem(f"{excerpt(value)!r} is not one of: {listing}")
+            raise ValueProblem(f"not one of: {listing} ({got(value)})")
         return word
 
     return read
