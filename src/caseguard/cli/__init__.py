@@ -86,6 +86,15 @@ class Group(click.Group):
                     f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
                 )
             sys.exit(exc.exit_code)
+        except OSError as exc:  # a file the command writes: no folder, no permission, disk full
+            where = f"{exc.filename}: " if exc.filename else ""
+            err_console.print(
+                f"[bold red]error:[/] {escape(where)}cannot write or read it "
+                f"({escape(exc.strerror or type(exc).__name__)})",
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(2)
         except Terminated:
             err_console.print("terminated")
             sys.exit(143)

@@ -22,7 +22,7 @@ from rich.table import Table
 from caseguard.audit import AuditResult, run_audit
 from caseguard.audit.sources import is_database
 from caseguard.cli import main
-from caseguard.cli.options import db_option, report_options, zip_limit_options
+from caseguard.cli.options import db_option, out_path, report_options, zip_limit_options
 from caseguard.cli.progress import phase_progress
 from caseguard.errors import UsageError
 from caseguard.privacy.secrets import looks_like_conninfo
@@ -62,6 +62,7 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
+    callback=out_path(True),
     default=Path("audit"),
     show_default=True,
     help="Folder for cases.csv, findings.jsonl, summary.json and report.html.",

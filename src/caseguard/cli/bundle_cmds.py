@@ -14,7 +14,7 @@ from rich.table import Table
 from caseguard.bundle import ValidationReport, open_bundle
 from caseguard.bundle.check import check_bundle
 from caseguard.cli import main
-from caseguard.cli.options import db_option, format_option, zip_limit_options
+from caseguard.cli.options import db_option, format_option, out_path, zip_limit_options
 from caseguard.cli.progress import block_progress, count_progress, row_progress
 from caseguard.store import LoadResult, Store
 from caseguard.synth import FORMATS, synthesise
@@ -26,7 +26,9 @@ SHOWN_ERRORS = 50
 @main.command()
 @click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), required=True, callback=out_path()
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 def synth(cases: int, seed: int, out_dir: Path, fmt: str) -> None:
     """Write a synthetic case bundle (invented people, deterministic for a seed)."""

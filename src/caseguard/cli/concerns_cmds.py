@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from caseguard.cli import main
-from caseguard.cli.options import db_option
+from caseguard.cli.options import db_option, out_path
 from caseguard.store import Store
 from caseguard.workflow.measures import DEFAULT_K
 from caseguard.workflow.report import write_report
@@ -23,6 +23,7 @@ def concerns_group() -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    callback=out_path(True),
     required=True,
     metavar="DIR",
     help="Folder for concerns.html and concerns.pdf.",

@@ -17,6 +17,7 @@ from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
 from caseguard.cli.audit_cmds import print_report_paths
 from caseguard.cli.bundle_cmds import load_into
+from caseguard.cli.options import out_path
 from caseguard.cli.progress import count_progress, stage_progress
 from caseguard.report import build_report, load_key
 from caseguard.store import Store
@@ -29,7 +30,12 @@ GRADES = ("good", "requires_improvement", "inadequate")
 
 @main.command()
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo"), show_default=True
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    callback=out_path(True),
 )
 @click.option("--cases", type=click.IntRange(min=1), default=3000, show_default=True)
 @click.option("--seed", type=int, default=2024, show_default=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -27,6 +28,35 @@ def db_option(func: F) -> F:
             "(default: $CASEGUARD_DB or caseguard.db)."
         ),
     )(func)
+
+
+def _out_problem(path: Path, folder: bool | None) -> str | None:
+    """Why ``path`` cannot be written (its folder made where missing), or None."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the folder {path.parent} ({exc.strerror or exc})"
+    if folder is True and path.exists() and not path.is_dir():
+        return f"{path} exists and is not a folder"
+    if folder is False and path.is_dir():
+        return f"{path} is a folder, not a file"
+    return None
+
+
+def out_path(
+    folder: bool | None = None,
+) -> Callable[[click.Context, click.Parameter, object], object]:
+    """A callback for ``--out``: makes the missing folders above the path (as ``mkdir -p``)
+    before any work, or fails with exit code 2 saying why it cannot (a file where a folder
+    should be, no permission). ``folder``: the path must be a folder (True), a file (False)
+    or either (None)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: object) -> object:
+        if isinstance(value, Path) and (problem := _out_problem(value, folder)):
+            raise click.BadParameter(problem, ctx, param)
+        return value
+
+    return check
 
 
 def _json_errors(ctx: click.Context, _param: click.Parameter, value: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from caseguard.cli import main
-from caseguard.cli.options import format_option, report_options, zip_limit_options
+from caseguard.cli.options import format_option, out_path, report_options, zip_limit_options
 from caseguard.cli.progress import phase_progress
 from caseguard.errors import UsageError
 
@@ -23,6 +23,7 @@ def _split(value: str) -> list[str]:
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
+    callback=out_path(True),
     default=None,
     help="Folder for the report (default: the audit folder).",
 )
@@ -129,6 +130,7 @@ def report(
     "--out",
     "out_file",
     type=click.Path(path_type=Path),
+    callback=out_path(False),
     default=None,
     help="CSV file to write (default: print).",
 )
@@ -204,7 +206,9 @@ def sample_size_cmd(
 @click.argument("audit_a", type=click.Path(path_type=Path))
 @click.argument("audit_b", type=click.Path(path_type=Path))
 @format_option("text", "json")
-@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "--out", "out_file", type=click.Path(path_type=Path), default=None, callback=out_path(False)
+)
 def compare(audit_a: Path, audit_b: Path, fmt: str, out_file: Path | None) -> None:
     """Change in each grade and rule from audit A to audit B, with 95% CIs and p-values."""
     from caseguard.report.audit_dir import read_audit
@@ -242,6 +246,7 @@ def export() -> None:
     "--out",
     "out_file",
     type=click.Path(path_type=Path),
+    callback=out_path(False),
     default=None,
     help="File to write (default: findings.csv or findings.xlsx here).",
 )

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from caseguard.cli import main
-from caseguard.cli.options import db_option
+from caseguard.cli.options import db_option, out_path
 from caseguard.errors import UsageError
 from caseguard.store import Store
 
@@ -208,7 +208,11 @@ def access_log_verify(db: str | None) -> None:
 @access_log.command("export")
 @click.option("--since", metavar="DATE", help="Only rows from this day on (YYYY-MM-DD, UTC).")
 @click.option(
-    "--out", "out_file", type=click.Path(path_type=Path), help="CSV file (default: stdout)."
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    callback=out_path(False),
+    help="CSV file (default: stdout).",
 )
 @db_option
 def access_log_export(since: str | None, out_file: Path | None, db: str | None) -> None:

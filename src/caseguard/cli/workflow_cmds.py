@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from caseguard.cli.options import db_option
+from caseguard.cli.options import db_option, out_path
 from caseguard.cli.report_cmds import export as export_group
 from caseguard.store import Store
 from caseguard.workflow.export import export_challenges
@@ -25,6 +25,7 @@ from caseguard.workflow.export import export_challenges
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=out_path(False),
     required=True,
     metavar="FILE",
     help="The CSV file to write: rows of the bundle's notes table (kind review).",
