@@ -2,6 +2,11 @@
 
 Each check looks only at the sentence around the hit and explains its decision in words that
 end up in the finding (or in the recorded non-finding).
+
+Public surface for other detectors over the same text (the written-sign detector in
+``caseguard.language.signs``): ``Around`` and ``NoteText`` (the hit and its note), and the
+checks ``ordinary_sense``, ``challenged``, ``negated`` and ``attributed``, each returning
+the reason the hit is *not* the writer's own words, or None.
 """
 
 from __future__ import annotations
@@ -107,7 +112,7 @@ def _judge(entry: Entry, around: Around, in_quotes: str | None, age_reason: str)
         if judged is not None:
             reason = f"the quoted words are judged as language ('{judged.group(0).strip()}')"
             return Verdict(Decision.CHALLENGED, (reason,))
-    quoted = in_quotes or _attributed(around)
+    quoted = in_quotes or attributed(around)
     if quoted is not None:
         adopted = cues.ADOPTION.search(around.sentence)
         if adopted is None:
@@ -163,7 +168,8 @@ def _adult_age(child_age: float | None) -> str:
     return f"age {child_age:g} at the time of writing: a term wrong only about a child"
 
 
-def _exception(entry: Entry, around: Around) -> str | None:
+def ordinary_sense(entry: Entry, around: Around) -> str | None:
+    """Part of a longer term, or the entry's ordinary or legal sense (its exceptions)."""
     start, end = around.offset, around.offset + len(around.match)
     if entry.terms_regex is not None:
         terms = _EXCEPTIONS.get("")
@@ -205,7 +211,8 @@ def _generic(entry: Entry, around: Around) -> str | None:
     return None
 
 
-def _challenge(entry: Entry, around: Around) -> str | None:
+def challenged(entry: Entry, around: Around) -> str | None:
+    """The words are named to challenge them, or in guidance about language."""
     found = cues.METALANGUAGE.search(around.sentence)
     if found is not None:
         return f"the words are named to challenge them ('{found.group(0).strip()}')"
@@ -223,7 +230,8 @@ def _quoted(note: NoteText, start: int, end: int) -> str | None:
     return None
 
 
-def _attributed(around: Around) -> str | None:
+def attributed(around: Around) -> str | None:
+    """Someone else's words: a source phrase, a reporting verb, or a perception."""
     before = cues.WRITER_CLAUSE.split(_last_clause(around.before))[-1]
     source = cues.SOURCE_PHRASE.search(before)
     if source is not None:
@@ -319,7 +327,8 @@ def _speaker(words: str) -> str | None:
     return f"'{' '.join(tokens[-2:]) if tokens[-2:-1] in (['the'], ['her'], ['his']) else last}'"
 
 
-def _negated(entry: Entry, around: Around) -> str | None:
+def negated(entry: Entry, around: Around) -> str | None:
+    """Negated or rejected in the hit's own clause."""
     before = _last_clause(around.before)
     strong = cues.STRONG_NEGATION.search(before)
     if strong is not None:
@@ -418,12 +427,12 @@ def _child_object(around: Around) -> bool:
 
 _CLAUSE_LINKS = frozenset(["and", "but", "or", "who", "which", "while", "when", "whereas"])
 _CHECKS = (
-    (Decision.ORDINARY_SENSE, _exception),
-    (Decision.CHALLENGED, _challenge),
+    (Decision.ORDINARY_SENSE, ordinary_sense),
+    (Decision.CHALLENGED, challenged),
     (Decision.NEGATED, _rejected),
     (Decision.GENERIC, _generic),
 )
 _LATE_CHECKS = (
-    (Decision.NEGATED, _negated),
+    (Decision.NEGATED, negated),
     (Decision.ADULT_SUBJECT, _adult_subject),
 )

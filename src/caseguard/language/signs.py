@@ -21,10 +21,10 @@ import re2
 from caseguard.language.context import (
     Around,
     NoteText,
-    _attributed,
-    _challenge,
-    _exception,
-    _negated,
+    attributed,
+    challenged,
+    negated,
+    ordinary_sense,
 )
 from caseguard.language.indicators import IndicatorLexicon, load_indicators
 from caseguard.language.matcher import Hit, Matcher
@@ -144,20 +144,20 @@ class SignDetector:
 
     def _judge_around(self, hit: Hit, around: Around, quoted: bool) -> tuple[bool, str]:
         entry = hit.entry
-        for check in (_exception, _challenge):
+        for check in (ordinary_sense, challenged):
             reason = check(entry, around)
             if reason is not None:
                 return False, reason
         if quoted:
             return False, "inside quotation marks: someone else's words, recorded"
-        reason = _negated(entry, around)
+        reason = negated(entry, around)
         if reason is not None:
             return False, reason
         cue = self._not_a_sign.search(around.before)
         if cue is not None:
             return False, f"named as advice or a question, not observed ('{cue.group(0)}')"
         if not self.lexicon.attributed_counts:
-            reason = _attributed(around)
+            reason = attributed(around)
             if reason is not None:
                 return False, reason
         return True, "recorded as observed"
