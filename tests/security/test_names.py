@@ -261,3 +261,17 @@ def test_every_chunk_and_worker_knows_every_childs_name(planted: Path, tmp_path:
     assert "his friend Child-" in findings  # K3's child names C1 (another chunk)
     keyless = run_audit(bundle, tmp_path / "keyless", workers=1)
     assert "his friend [name] agrees" in keyless.findings_jsonl.read_text(encoding="utf-8")
+
+
+def test_person_descriptions_reach_no_output(planted: Path) -> None:
+    """Adults have no name column (bundle 1.1); a person's ``description`` (which may name
+    the adult or a child) is shown by no output, not even with ``--identify``."""
+    args = ("audit", "bundle", "--out", "described", "--workers", "1", "--identify")
+    console = _caseguard(*args, cwd=planted)
+    console += _caseguard("export", "findings", "described", "--out", "out/f.csv", cwd=planted)
+    console += _caseguard("sample", "bundle", "--size", "3", "--stratify", "category", cwd=planted)
+    outputs = {**_outputs(planted / "described"), "export": (planted / "out/f.csv").read_text()}
+    assert any("/cases/" in p for p in outputs)  # the identifiable pages were written
+    description = BUNDLE["persons.csv"].splitlines()[1].split(",", 3)[3]
+    assert {p for p, t in {**outputs, "console": console}.items() if "drives" in t} == set()
+    assert "drives Mary-Jane to school" in description
