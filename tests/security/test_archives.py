@@ -75,13 +75,20 @@ def _all(data: bytearray, needle: bytes) -> list[int]:
     return found
 
 
-def xlsx_bomb(path: Path) -> Path:
-    """A valid workbook whose first sheet's XML ends in 40 MiB of spaces (legal XML)."""
+SST = (
+    b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    b'main" count="1" uniqueCount="1"><si><t>x</t></si></sst>'
+)
+
+
+def xlsx_bomb(path: Path, member: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A valid workbook whose ``member`` (XML) ends in 40 MiB of spaces (legal XML)."""
     minimal_workbook(path)
     with zipfile.ZipFile(path) as zf:
         members = [(i.filename, zf.read(i)) for i in zf.infolist()]
-    sheet = "xl/worksheets/sheet1.xml"
-    members = [(n, d + b" " * (40 << 20) if n == sheet else d) for n, d in members]
+    if member not in {n for n, _ in members}:  # openpyxl writes strings inline
+        members.append((member, SST))
+    members = [(n, d + b" " * (40 << 20) if n == member else d) for n, d in members]
     return zip_of(path, members)
 
 
@@ -157,6 +164,13 @@ ROWS: list[tuple[str, Make, list[str], int, str]] = [
         [],
         2,
         "zip member 'xl/worksheets/sheet1.xml' unpacks to more than 200 times",
+    ),
+    (
+        "xlsx-shared-strings-bomb",
+        lambda p: xlsx_bomb(p / "b.xlsx", "xl/sharedStrings.xml"),
+        [],
+        2,
+        "zip member 'xl/sharedStrings.xml' unpacks to more than 200 times",
     ),
     (
         "same-table-csv-and-parquet",

@@ -21,6 +21,7 @@ from typing import IO, Any, Protocol
 from caseguard.bundle.archive import (
     TABLE_SUFFIXES,
     check_workbook,
+    current_limits,
     make_tempdir,
     remove_tempdir,
     unpack_tables,
@@ -33,6 +34,7 @@ from caseguard.bundle.files import (
     open_text,
     require_file,
 )
+from caseguard.bundle.parquet_limits import DictionaryMeter, check_metadata, dictionary_columns
 from caseguard.errors import BundleError
 
 FOLDER_SUFFIXES = TABLE_SUFFIXES
@@ -235,33 +237,42 @@ class ParquetTable:
     def shown(self) -> str:
         return self.label or self.path
 
-    def _file(self) -> Any:
+    def _file(self, dictionaries: list[str] | None = None) -> Any:
+        """The opened file, its footer checked against the limits (``parquet_limits``);
+        ``dictionaries``: columns to read as dictionaries (to measure before decoding)."""
         import pyarrow.parquet as pq
 
         require_file(self.path, self.shown)
         try:
-            return pq.ParquetFile(self.path)
+            opened = pq.ParquetFile(self.path, read_dictionary=dictionaries or None)
         except Exception as exc:  # pyarrow raises several unrelated types
             raise BundleError(
                 f"not a readable Parquet file ({type(exc).__name__})", path=self.shown
             ) from None
+        check_metadata(opened, self.shown)
+        return opened
 
     def columns(self) -> list[str]:
         return _header(list(self._file().schema_arrow.names), self.shown)
 
     def batches(self, batch_size: int = PARQUET_BATCH) -> Iterator[Any]:
-        """The file's record batches; damage found while reading is a ``BundleError``."""
-        batches = self._file().iter_batches(batch_size=batch_size)
+        """The file's record batches, within the limits; damage found while reading is a
+        ``BundleError``."""
+        meter = DictionaryMeter(self.shown, current_limits())
+        opened = self._file(dictionary_columns(self._file()))
+        batches = opened.iter_batches(batch_size=batch_size)
         while True:
             try:
                 batch = next(batches)
-                batch.validate(full=True)  # e.g. text that is not UTF-8
             except StopIteration:
                 return
             except Exception as exc:
-                raise BundleError(
-                    f"the Parquet data cannot be read ({type(exc).__name__})", path=self.shown
-                ) from None
+                raise _unreadable(exc, self.shown) from None
+            batch = meter.decode(batch)  # a BundleError when over the limits
+            try:
+                batch.validate(full=True)  # e.g. text that is not UTF-8
+            except Exception as exc:
+                raise _unreadable(exc, self.shown) from None
             yield batch
 
     def rows(self) -> Iterator[RawRow]:
@@ -277,6 +288,10 @@ class ParquetTable:
             for rec in records:
                 number += 1
                 yield RawRow(number, {h: rec.get(h) for h in header})
+
+
+def _unreadable(exc: Exception, shown: str) -> BundleError:
+    return BundleError(f"the Parquet data cannot be read ({type(exc).__name__})", path=shown)
 
 
 def _workbook(path: str, shown: str, data_only: bool = True) -> Any:
