@@ -21,9 +21,16 @@ import polars as pl
 
 from caseguard.audit.staging import Staged
 from caseguard.privacy.names import SHARED, NameIndex, own_names, scrub
+from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.standards.frames import Frames
 
 Label = Callable[[str], str]  # a child id's pseudonym
+
+
+def child_labels(staged: Staged, key: bytes) -> Label:
+    """Each staged child's pseudonym, no two alike (``Pseudonymiser.for_ids``)."""
+    ids = staged.scan("children").select("child_id").collect()["child_id"].to_list()
+    return Pseudonymiser.for_ids(key, ids).child
 
 
 def unlabelled(child_id: str) -> str:

@@ -23,14 +23,13 @@ import polars as pl
 
 from caseguard.audit.chunks import ChunkJob, audit_chunks, default_workers
 from caseguard.audit.html import write_html
-from caseguard.audit.names import bundle_names, unlabelled
+from caseguard.audit.names import bundle_names, child_labels, unlabelled
 from caseguard.audit.outputs import write_summary
 from caseguard.audit.sources import describe, is_database, stage_bundle, stage_database
 from caseguard.audit.staging import Stager
 from caseguard.audit.versions import lexicon_version, rubric_version
 from caseguard.bundle import ValidationReport
 from caseguard.errors import UsageError
-from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.standards.records import Finding
 from caseguard.standards.rubric import Rubric, load_rubric
 from caseguard.standards.screening import Screen
@@ -152,7 +151,7 @@ def run_audit(
         staged = stager.finish()
         staged_at = time.perf_counter()
         now = moment or staged.latest or dt.datetime(1970, 1, 1)
-        label = None if identify else (Pseudonymiser(key).child if key else unlabelled)
+        label = None if identify else (child_labels(staged, key) if key else unlabelled)
         names = bundle_names(staged, label) if label is not None else None
         job = ChunkJob(staged, now, the_rubric, language, screen, names, label)
         tally = audit_chunks(job, out, progress, default_workers() if workers is None else workers)

@@ -161,7 +161,7 @@ def build_report(
     ctx = ReportContext(
         audit,
         data,
-        Pseudonymiser(key_source.key, identify=identify),
+        Pseudonymiser.for_ids(key_source.key, data.children, data.person_ids(), identify=identify),
         now,
         compare_with=earlier,
         listed=listed,

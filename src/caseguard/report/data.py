@@ -130,6 +130,17 @@ class CaseData:
     _indexed: int = field(default=-1, repr=False)
     _case_links: dict[str, list[CasePerson]] | None = field(default=None, repr=False)
 
+    def person_ids(self) -> set[str]:
+        """Every adult a report can name: linked to a case, or a child was found with."""
+        linked = {p.person_id for p in self.case_persons}
+        found = {
+            e.found_with_person_id
+            for episodes in self.episodes.values()
+            for e in episodes
+            if e.found_with_person_id
+        }
+        return linked | found
+
     def add_frame(self, table: str, frame: pl.DataFrame) -> None:
         """Every row of a typed frame of ``table`` as records (columns it lacks are None)."""
         cls = _RECORDS.get(table)

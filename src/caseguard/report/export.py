@@ -56,6 +56,21 @@ def _tables(source: str) -> dict[str, pl.DataFrame]:
     }
 
 
+def _pseudonymiser(tables: dict[str, pl.DataFrame], key: bytes, identify: bool) -> Pseudonymiser:
+    """No two children or adults of the export alike (``Pseudonymiser.for_ids``)."""
+    persons = {
+        p
+        for frame, column in (
+            (tables["case_persons"], "person_id"),
+            (tables["missing_episodes"], "found_with_person_id"),
+        )
+        for p in _column(frame, column)
+        if p
+    }
+    children = _column(tables["children"], "child_id") if tables["children"].height else []
+    return Pseudonymiser.for_ids(key, children, persons, identify=identify)
+
+
 class _Hider:
     """Person and child ids to pseudonyms, and each child's names out of text."""
 
@@ -141,7 +156,7 @@ def export_findings(
             hint="give the case data with --data BUNDLE_OR_DB",
         )
     tables = _tables(str(source))
-    hider = _Hider(tables, Pseudonymiser(key, identify=identify))
+    hider = _Hider(tables, _pseudonymiser(tables, key, identify))
     places = _places(tables)
     rows = []
     for f in audit.findings:

@@ -36,6 +36,7 @@ class PageBatch:
     privacy: str
     key: bytes
     identify: bool
+    longer: dict[tuple[str, str], int]
     now: Any
     audit_path: Path
     paged: frozenset[str]
@@ -100,6 +101,7 @@ def _batches(renderer: Renderer, case_ids: list[str]) -> list[PageBatch]:
                 renderer.privacy,
                 ctx.pseudo.key,
                 ctx.pseudo.identify,
+                dict(ctx.pseudo.longer),
                 ctx.now,
                 ctx.audit.path,
                 ctx.paged_cases,
@@ -130,6 +132,6 @@ def render_batch(batch: PageBatch) -> tuple[list[Path], list[Path]]:
     from caseguard.report.render import Renderer
 
     audit = Audit(batch.audit_path, batch.cases, batch.findings)
-    pseudo = Pseudonymiser(batch.key, identify=batch.identify)
+    pseudo = Pseudonymiser(batch.key, identify=batch.identify, longer=batch.longer)
     ctx = ReportContext(audit, batch.data, pseudo, batch.now, paged_cases=batch.paged)
     return _render(Renderer(ctx, batch.out, batch.privacy, batch.pages), batch.case_ids)

@@ -4,6 +4,12 @@ A pseudonym is ``Child-`` or ``Adult-`` followed by six characters of an
 HMAC-SHA256 of the record's id, keyed by a secret the user holds. The same key
 gives the same pseudonym in every report, so an inspector can follow a child
 across reports; without the key nobody can turn a pseudonym back into an id.
+
+Six characters are 30**6 (about 729 million) codes: among 200,000 children about 27
+pairs would share one. ``unique_lengths`` finds every id whose six characters another
+id of the same kind shares, and gives each of them a longer code (eight characters,
+then ten ...; the longer code starts with the six), so that no two ids an output names
+share a pseudonym. Every other id keeps its six characters.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 # Crockford-like alphabet without easily confused letters (no 0/O, 1/I/L, U).
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -19,22 +27,62 @@ _LENGTH = 6
 _PAGE_LENGTH = 8
 
 
+_PER_BLOCK = 13  # characters drawn from each 8 bytes of the digest (30**13 < 2**64)
+_MAX_LENGTH = 4 * _PER_BLOCK  # the whole digest
+
+Longer = Mapping[tuple[str, str], int]  # (kind, id) -> code length, for ids that collide
+
+
 def _code(key: bytes, kind: str, ident: str, length: int = _LENGTH) -> str:
     digest = hmac.new(key, f"{kind}:{ident}".encode(), hashlib.sha256).digest()
-    number = int.from_bytes(digest[:8], "big")
     chars = []
-    for _ in range(length):
-        number, rest = divmod(number, len(_ALPHABET))
-        chars.append(_ALPHABET[rest])
+    for block in range(0, min(length, _MAX_LENGTH), _PER_BLOCK):
+        number = int.from_bytes(digest[block // _PER_BLOCK * 8 :][:8], "big")
+        for _ in range(min(_PER_BLOCK, length - block)):
+            number, rest = divmod(number, len(_ALPHABET))
+            chars.append(_ALPHABET[rest])
     return "".join(chars)
+
+
+def unique_lengths(key: bytes, kind: str, ids: Iterable[str]) -> dict[tuple[str, str], int]:
+    """For ids whose six-character code another id shares: the length that tells them
+    apart (``kind``: ``child`` or ``person``). Ids not in the result keep six."""
+    groups: defaultdict[str, list[str]] = defaultdict(list)
+    for ident in set(ids):
+        groups[_code(key, kind, ident)].append(ident)
+    longer: dict[tuple[str, str], int] = {}
+    for members in groups.values():
+        if len(members) > 1:
+            length = _LENGTH + 2
+            while len({_code(key, kind, m, length) for m in members}) < len(members):
+                if length >= _MAX_LENGTH:
+                    raise AssertionError("two ids with the same HMAC-SHA256")
+                length += 2
+            longer.update({(kind, m): length for m in members})
+    return longer
 
 
 class Pseudonymiser:
     """Turns child and person ids into pseudonyms, or shows them as they are."""
 
-    def __init__(self, key: bytes, *, identify: bool = False) -> None:
+    def __init__(self, key: bytes, *, identify: bool = False, longer: Longer | None = None) -> None:
         self._key = key
         self.identify = identify
+        self.longer: Longer = longer or {}
+
+    @classmethod
+    def for_ids(
+        cls,
+        key: bytes,
+        children: Iterable[str] = (),
+        persons: Iterable[str] = (),
+        *,
+        identify: bool = False,
+    ) -> Pseudonymiser:
+        """A pseudonymiser under which no two of these children (or persons) share a
+        pseudonym: the ids that would are given longer codes (``unique_lengths``)."""
+        longer = unique_lengths(key, "child", children) | unique_lengths(key, "person", persons)
+        return cls(key, identify=identify, longer=longer)
 
     @property
     def key(self) -> bytes:
@@ -42,10 +90,16 @@ class Pseudonymiser:
         return self._key
 
     def child(self, child_id: str) -> str:
-        return child_id if self.identify else f"Child-{_code(self._key, 'child', child_id)}"
+        return child_id if self.identify else f"Child-{self._child_code(child_id)}"
 
     def adult(self, person_id: str) -> str:
-        return person_id if self.identify else f"Adult-{_code(self._key, 'person', person_id)}"
+        if self.identify:
+            return person_id
+        length = self.longer.get(("person", person_id), _LENGTH)
+        return f"Adult-{_code(self._key, 'person', person_id, length)}"
+
+    def _child_code(self, child_id: str) -> str:
+        return _code(self._key, "child", child_id, self.longer.get(("child", child_id), _LENGTH))
 
     def file_stem(self, child_id: str) -> str:
         """A safe, unique file name for a child's chronology, never the child's id.
@@ -55,7 +109,7 @@ class Pseudonymiser:
         half the time.
         """
         page = _code(self._key, "child-page", child_id, _PAGE_LENGTH)
-        return f"Child-{_code(self._key, 'child', child_id)}-{page}"
+        return f"Child-{self._child_code(child_id)}-{page}"
 
 
 def age_on(born: dt.date | None, when: dt.datetime | dt.date) -> int | None:

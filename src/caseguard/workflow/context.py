@@ -14,11 +14,12 @@ from markupsafe import Markup
 from caseguard.report.context import ReportContext
 from caseguard.report.data import Case, Note
 from caseguard.report.language import highlight
-from caseguard.report.pseudonyms import Pseudonymiser, age_band
+from caseguard.report.pseudonyms import age_band
 from caseguard.standards.registry import all_rules
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workflow.queue import CHALLENGE_RULE, QueueItem
 from caseguard.workflow.records import LANGUAGE_RULES
+from caseguard.workspace.labels import store_pseudonymiser
 from caseguard.workspace.records import child_data, context, run_audit_for
 from caseguard.workspace.scope import Scope
 
@@ -102,7 +103,7 @@ def item_context(engine: sa.Engine, scope: Scope, key: bytes, item: QueueItem) -
         data = child_data(conn, str(row[0]), scope.teams) if row else None
         audit = run_audit_for(conn, None, data) if data else None
     if data is not None and audit is not None and row is not None:
-        pseudo = Pseudonymiser(key, identify=scope.identify)
+        pseudo = store_pseudonymiser(engine, key, identify=scope.identify)
         ctx = context(data, audit, pseudo, None)
         child = ctx.child_label(str(row[0]))
         message = ctx.clean(item.message, str(row[0]))

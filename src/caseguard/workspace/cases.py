@@ -12,10 +12,11 @@ from caseguard.audit.outputs import NOT_RECORDED
 from caseguard.report.audit_dir import Finding
 from caseguard.report.chronology import Event, case_timeline
 from caseguard.report.data import Case
-from caseguard.report.pseudonyms import Pseudonymiser, age_band
+from caseguard.report.pseudonyms import age_band
 from caseguard.standards.registry import all_rules
 from caseguard.store.audit_tables import audit_cases, audit_findings
 from caseguard.store.tables import BUNDLE_TABLES
+from caseguard.workspace.labels import store_pseudonymiser
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
 from caseguard.workspace.runs import Run, latest_run, summary
 from caseguard.workspace.scope import Scope
@@ -295,7 +296,7 @@ def case_detail(engine: sa.Engine, scope: Scope, case_id: str, key: bytes) -> Ca
         return CaseView(
             run, None, case_id, None, "", None, "", _grade_only(engine, run, case_id), [], []
         )
-    pseudo = Pseudonymiser(key, identify=scope.identify)
+    pseudo = store_pseudonymiser(engine, key, identify=scope.identify)
     ctx = context(data, audit, pseudo, run.as_of if run else None)
     case = data.cases[case_id]
     grade = next((r.grade for r in audit.cases if r.case_id == case_id), None)
@@ -306,7 +307,7 @@ def case_detail(engine: sa.Engine, scope: Scope, case_id: str, key: bytes) -> Ca
         case,
         case_id,
         child_id,
-        Pseudonymiser(key).child(child_id),
+        store_pseudonymiser(engine, key).child(child_id),
         child_name(data, scope, child_id),
         age_band(ctx.age_at(child_id, case.reported_at)) if child else "age not known",
         grade,

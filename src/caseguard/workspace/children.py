@@ -18,6 +18,7 @@ from caseguard.report.pseudonyms import Pseudonymiser, age_band, age_on
 from caseguard.store.audit_tables import audit_cases
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.cases import FindingView, finding_views
+from caseguard.workspace.labels import store_pseudonymiser
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
 from caseguard.workspace.runs import Run, latest_run
 from caseguard.workspace.scope import Scope
@@ -32,13 +33,13 @@ class ChildIndex:
 
     def __init__(self, engine: sa.Engine, key: bytes) -> None:
         self._engine = engine
-        self._pseudo = Pseudonymiser(key)
+        self._key = key
         self._map: dict[str, str] = {}
         self._built = 0.0
         self._lock = threading.Lock()
 
     def label(self, child_id: str) -> str:
-        return self._pseudo.child(child_id)
+        return store_pseudonymiser(self._engine, self._key).child(child_id)
 
     def child_id(self, pseudonym: str) -> str | None:
         found = self._map.get(pseudonym)
@@ -50,7 +51,8 @@ class ChildIndex:
     def _build(self) -> None:
         with self._lock, self._engine.connect() as conn:
             ids = conn.execute(sa.select(T["children"].c.child_id)).scalars().all()
-            self._map = {self._pseudo.child(str(i)): str(i) for i in ids}
+            pseudo = store_pseudonymiser(self._engine, self._key)
+            self._map = {pseudo.child(str(i)): str(i) for i in ids}
             self._built = time.monotonic()
 
 
@@ -153,8 +155,8 @@ def _links(
 def child_detail(engine: sa.Engine, scope: Scope, child_id: str, key: bytes) -> ChildView:
     """The child's page (only their cases within the scope's teams)."""
     run = latest_run(engine)
-    labeller = Pseudonymiser(key)
-    pseudo = Pseudonymiser(key, identify=scope.identify)
+    labeller = store_pseudonymiser(engine, key)
+    pseudo = store_pseudonymiser(engine, key, identify=scope.identify)
     with engine.connect() as conn:
         data = child_data(conn, child_id, scope.teams)
         audit = run_audit_for(conn, run.run_id if run else None, data)
