@@ -275,7 +275,7 @@ def finding_views(findings: list[Finding], clean: Any) -> list[FindingView]:
                 rule.title if rule else f.rule,
                 f.severity,
                 clean(f.message),
-                f.evidence,
+                tuple(clean(e) for e in f.evidence),  # person and child ids as pseudonyms
                 rule.fix if rule else "",
             )
         )
