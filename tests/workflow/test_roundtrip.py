@@ -106,8 +106,12 @@ def test_export_since_leaves_out_older_challenges(audited: str, tmp_path: Path) 
     args = ["export", "challenges", "--db", audited, "--since", "2021-01-01", "--out", str(out)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and "0 challenge(s)" in result.output
-    bad = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "no" / "dir.csv")])
-    assert bad.exit_code == 2 and "cannot write" in bad.output and "Traceback" not in bad.output
+    made = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "no" / "dir.csv")])
+    assert made.exit_code == 0 and (tmp_path / "no" / "dir.csv").exists()  # as mkdir -p
+    (tmp_path / "a-file").write_text("not a folder\n")
+    bad = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "a-file" / "dir.csv")])
+    assert bad.exit_code == 2 and "cannot create the folder" in bad.output
+    assert "Traceback" not in bad.output
 
 
 def test_language_eval_register(audited: str) -> None:
