@@ -7,8 +7,10 @@ Exit codes: 0 clean, 1 findings or rejected rows, 2 usage or unreadable input.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -55,6 +57,12 @@ def _on_sigterm(handler: Any) -> Any:
 JSON_ERRORS = "caseguard.json_errors"
 
 
+def _quiet_stdout() -> None:
+    """Points stdout at /dev/null, so that flushing it at exit raises nothing."""
+    with contextlib.suppress(OSError, ValueError):  # not a real file: a test's capture
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def error_json(exc: CaseguardError) -> str:
     """``{"error": {...}}``: how a command asked for JSON reports a failure (on stdout)."""
     error: dict[str, Any] = {"message": exc.message, "exit_code": exc.exit_code}
@@ -86,6 +94,9 @@ class Group(click.Group):
                     f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
                 )
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader went away (``| head``): stop quietly
+            _quiet_stdout()
+            sys.exit(1)
         except OSError as exc:  # a file the command writes: no folder, no permission, disk full
             where = f"{exc.filename}: " if exc.filename else ""
             err_console.print(
