@@ -172,3 +172,31 @@ def test_networks_are_small_groups_like_real_ones(tmp_path: Path) -> None:
     sizes = [len(g.children) for g in found]
     assert 2 <= statistics.median(sizes) <= 8 and max(sizes) <= 20
     assert max(len(g.adults) for g in found) <= 6
+
+
+def test_signs_of_exploitation_appear_counted_negated_quoted_and_out_of_scope(
+    rows: Rows,
+) -> None:
+    """Issue 14, point 4: the demo shows EXPLOITATION_IDENTIFIED for the right reasons."""
+    from caseguard.language.signs import detector
+
+    category = {str(c["case_id"]): str(c["category"]) for c in rows["cases"]}
+    counted: Counter[str] = Counter()
+    named_only: Counter[str] = Counter()  # an indicator named, but negated or quoted
+    for note in rows["notes"]:
+        signs = detector().signs(str(note["text"]))
+        scope = "in_scope" if category[str(note["case_id"])] in ("missing", "other") else "out"
+        if any(s.counted for s in signs):
+            counted[scope] += 1
+        elif any(s.reason.startswith(("negated", "inside quotation")) for s in signs):
+            named_only[scope] += 1
+    assert counted["in_scope"] > 10 and named_only["in_scope"] > 5
+    assert counted["out"] > 0  # signs in cse and cce cases, where the rule does not apply
+    risk_assessed = {str(a["case_id"]) for a in rows["actions"] if a["kind"] == "risk_assessment"}
+    with_signs = {
+        str(n["case_id"])
+        for n in rows["notes"]
+        if category[str(n["case_id"])] in ("missing", "other")
+        and detector().counted(str(n["text"]))
+    }
+    assert with_signs & risk_assessed and with_signs - risk_assessed  # acted on, and not
