@@ -71,13 +71,13 @@ ROWS = [
         "dictionary-bomb",  # 4 MiB x 100,000 rows: 400 GiB once read, 4 KiB on disk
         repeated_value(4 * MIB, 100_000),
         [],
-        "rows 1 to 8,192 of column 'text' hold 32 GiB once read, more than 4 GiB at once",
+        "rows 1 to 8,192 of column 'text' hold 32 GiB once read, more than 1 GiB at once",
     ),
     (
-        "dictionary-over-the-total",  # 256 KiB x 8,192 rows = 2 GiB: over a 1 GiB limit
-        repeated_value(256 << 10, 8_192),
-        ["--zip-max-bytes", "1GiB"],
-        "the Parquet data expands to more than 1 GiB (by row 8,192), the limit",
+        "dictionary-over-the-total",  # 32 KiB x 16,384 rows = 512 MiB: over a 384 MiB limit
+        repeated_value(32 << 10, 16_384),
+        ["--zip-max-bytes", "384MiB"],
+        "the Parquet data expands to more than 384 MiB (by row 16,384), the limit",
     ),
     (
         "one-value-over-64-mib",

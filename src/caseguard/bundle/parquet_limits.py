@@ -9,7 +9,7 @@ archive limits allow in all (``ZipLimits.max_bytes``, 20 GiB by default) or grow
 ``ZipLimits.max_ratio`` times their compressed size. While reading, ``DictionaryMeter``
 reads dictionary-encoded columns as dictionaries, works out from the indices how large
 each batch's text will be, and refuses a value over ``MAX_VALUE`` (64 MiB, as for a CSV
-field), a batch over ``MAX_BATCH`` (4 GiB held in memory at once) or a total over
+field), a batch over ``MAX_BATCH`` (1 GiB held in memory at once) or a total over
 ``max_bytes``, before decoding it.
 """
 
@@ -23,7 +23,8 @@ from caseguard.bundle.files import MAX_LINE
 from caseguard.errors import BundleError
 
 MAX_VALUE = MAX_LINE  # bytes in one cell, as for one CSV field
-MAX_BATCH = 4 << 30  # bytes of decoded text in one batch of rows (memory held at once)
+MAX_BATCH = 1 << 30  # bytes of decoded text in one batch of rows (memory held at once;
+# Arrow's ``string`` holds at most 2 GiB in one array)
 MAX_DEPTH = 8  # nesting of list and struct types in one column
 RATIO_FLOOR = 16 << 20  # a column chunk under this size may compress as well as it likes
 
@@ -109,7 +110,7 @@ class DictionaryMeter:
     limits: ZipLimits
     total: int = 0
     rows: int = 0
-    _lengths: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    _lengths: dict[str, tuple[tuple[int, int], tuple[Any, int]]] = field(default_factory=dict)
 
     def decode(self, batch: Any) -> Any:
         """``batch`` with every dictionary column decoded, once its size is within limits."""
@@ -119,9 +120,7 @@ class DictionaryMeter:
         columns = []
         for name, column in zip(batch.schema.names, batch.columns, strict=True):
             if pa.types.is_dictionary(column.type):
-                lengths = pc.take(self._value_lengths(name, column.dictionary), column.indices)
-                self._check(name, lengths)
-                column = column.dictionary_decode()
+                column = self._decoded(name, column)
             elif _is_text(column.type):  # read already: its size is what the footer declared
                 self._check(name, pc.binary_length(column))
             else:
@@ -130,15 +129,35 @@ class DictionaryMeter:
         self.rows += batch.num_rows
         return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
-    def _value_lengths(self, name: str, dictionary: Any) -> Any:
-        """The byte length of each dictionary value; batches of a row group share their
-        dictionary, so it is measured once, not once a batch."""
+    def _decoded(self, name: str, column: Any) -> Any:
+        """A dictionary column decoded, once its size is known to be within the limits:
+        at once when even its longest value in every row would be (the usual case),
+        else after adding up each row's value."""
+        import pyarrow.compute as pc
+
+        lengths, longest = self._value_lengths(name, column.dictionary)
+        bound = longest * len(column)
+        if (
+            longest <= MAX_VALUE
+            and bound <= MAX_BATCH
+            and self.total + bound <= self.limits.max_bytes
+        ):
+            decoded = column.dictionary_decode()
+            self._add(decoded.nbytes, len(column))
+            return decoded
+        self._check(name, pc.take(lengths, column.indices))
+        return column.dictionary_decode()
+
+    def _value_lengths(self, name: str, dictionary: Any) -> tuple[Any, int]:
+        """The byte length of each dictionary value, and the longest; batches of a row
+        group share their dictionary, so it is measured once, not once a batch."""
         import pyarrow.compute as pc
 
         key = (dictionary.buffers()[1].address, len(dictionary))
         known = self._lengths.get(name)
         if known is None or known[0] != key:
-            known = self._lengths[name] = (key, pc.binary_length(dictionary))
+            lengths = pc.binary_length(dictionary)
+            known = self._lengths[name] = (key, (lengths, pc.max(lengths).as_py() or 0))
         return known[1]
 
     def _check(self, name: str, lengths: Any) -> None:
@@ -160,11 +179,14 @@ class DictionaryMeter:
                 path=self.shown,
                 hint="is it a compression bomb?",
             )
+        self._add(size, len(lengths))
+
+    def _add(self, size: int, rows: int) -> None:
         self.total += size
         if self.total > self.limits.max_bytes:
             raise BundleError(
                 f"the Parquet data expands to more than {size_text(self.limits.max_bytes)} "
-                f"(by row {self.rows + len(lengths):,}), the limit",
+                f"(by row {self.rows + rows:,}), the limit",
                 path=self.shown,
                 hint="is it a compression bomb? --zip-max-bytes raises the limit",
             )
