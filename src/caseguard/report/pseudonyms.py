@@ -35,6 +35,10 @@ class Pseudonymiser:
     def __init__(self, key: bytes, *, identify: bool = False) -> None:
         self._key = key
         self.identify = identify
+        self._children: dict[str, str] = {}  # each child's pseudonym, made once
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_key": self._key, "identify": self.identify, "_children": {}}
 
     @property
     def key(self) -> bytes:
@@ -42,7 +46,12 @@ class Pseudonymiser:
         return self._key
 
     def child(self, child_id: str) -> str:
-        return child_id if self.identify else f"Child-{_code(self._key, 'child', child_id)}"
+        if self.identify:
+            return child_id
+        label = self._children.get(child_id)
+        if label is None:
+            label = self._children[child_id] = f"Child-{_code(self._key, 'child', child_id)}"
+        return label
 
     def adult(self, person_id: str) -> str:
         return person_id if self.identify else f"Adult-{_code(self._key, 'person', person_id)}"
