@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -62,6 +63,7 @@ class PdfWriter:
         self._pool: ProcessPoolExecutor | None = None
         self._job: Future[Path] | None = None
         self._path: Path | None = None
+        self._args: tuple[str, Path, Path] | None = None
 
     def __enter__(self) -> PdfWriter:
         if self._in_worker:
@@ -80,14 +82,23 @@ class PdfWriter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def write(self, html: str, path: Path, base: Path) -> None:
-        if self._pool is None:
-            self._path = write_pdf(html, path, base)
-        else:
-            self._job = self._pool.submit(write_pdf, html, path, base)
+        self._args = (html, path, base)
+        if self._pool is not None:
+            try:
+                self._job = self._pool.submit(write_pdf, html, path, base)
+                return
+            except BrokenProcessPool:  # e.g. a script without the ``__main__`` guard
+                self._job = None
+        self._path = write_pdf(html, path, base)
 
     def result(self) -> Path:
+        """The PDF's path, once written (here, if the worker could not be started)."""
         if self._job is not None:
-            self._path = self._job.result()
+            try:
+                self._path = self._job.result()
+            except BrokenProcessPool:
+                html, path, base = self._args or ("", Path(), Path())
+                self._path = write_pdf(html, path, base)
         if self._path is None:
             raise RuntimeError("no PDF was written")
         return self._path
