@@ -272,9 +272,10 @@ def _key_source(key: bytes | KeySource | None, key_file: str | Path | None, out:
 def _write_all(
     ctx: ReportContext, out: Path, formats: tuple[str, ...], key: KeySource, tick: Progress
 ) -> ReportResult:
+    from caseguard.report.charts import rendered_by
     from caseguard.report.pdf import PdfWriter
 
-    with PdfWriter(in_worker=None if "pdf" in formats else False) as pdf:
+    with PdfWriter(pdf="pdf" in formats) as pdf, rendered_by(pdf.pool):
         return _write_files(ctx, out, formats, key, tick, pdf)
 
 

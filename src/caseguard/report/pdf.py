@@ -45,20 +45,25 @@ def write_pdf(html: str, path: Path, base: Path) -> Path:
     return path
 
 
-def _warm() -> None:
-    """In the worker: import WeasyPrint before the HTML is ready."""
-    _weasyprint()
+def _warm(pdf: bool) -> None:
+    """In the worker: import WeasyPrint (and vl-convert, for charts) before they are used."""
+    import vl_convert  # noqa: F401
+
+    if pdf:
+        _weasyprint()
 
 
 class PdfWriter:
-    """Writes one PDF, in a worker process when there are two CPUs or more.
+    """Writes one PDF, in a worker process when there are two CPUs or more (``pdf=False``:
+    the worker only renders charts).
 
     ``start()`` early; ``write(html, path, base)`` when the HTML is ready; ``result()``
     waits for the file. Used as a context manager, the worker is shut down on every way
     out.
     """
 
-    def __init__(self, *, in_worker: bool | None = None) -> None:
+    def __init__(self, *, pdf: bool = True, in_worker: bool | None = None) -> None:
+        self._pdf = pdf
         self._in_worker = (os.cpu_count() or 1) > 1 if in_worker is None else in_worker
         self._pool: ProcessPoolExecutor | None = None
         self._job: Future[Path] | None = None
@@ -69,8 +74,13 @@ class PdfWriter:
         if self._in_worker:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-            self._pool.submit(_warm)
+            self._pool.submit(_warm, self._pdf)
         return self
+
+    @property
+    def pool(self) -> ProcessPoolExecutor | None:
+        """The worker process, for other work done while the HTML is being made (charts)."""
+        return self._pool
 
     def __exit__(
         self,
