@@ -122,3 +122,69 @@ def test_auditing_the_store_reports_its_rejected_rows(tmp_path: Path) -> None:
     rejected = sum(t["rejected"] for t in json.loads(text)["tables"].values())
     assert rejected == 7  # the case, and the six rows that refer to it
     assert code == 0 and summary["rejected_rows"] == rejected
+
+
+def _several_bad_tables(folder: Path) -> Path:
+    """The minimal bundle with rows rejected in several tables, for their own reasons and
+    because they refer to a rejected row."""
+    from tests.bundle.minimal import MINIMAL, write
+
+    tables = dict(MINIMAL)
+    tables["children"] = tables["children"].replace("male,yes", "male,maybe")  # C2 and its rows
+    tables["cases"] += "K3,C1,cse,not a time,parent,open,,T,A\n"
+    tables["notes"] += "N3,K1,S1,2024-03-05T09:00,gossip,Kind not known.\n"
+    tables["actions"] += "A3,K1,child_seen,,S1,done,,\n"
+    tables["missing_episodes"] += "E2,C1,2024-02-01T20:00,2024-01-02T08:00,low,,\n"
+    return write(folder, tables)
+
+
+def _zipped(bundle: Path, path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for table in sorted(bundle.iterdir()):
+            archive.write(table, table.name)
+    return path
+
+
+def _workbook(bundle: Path, path: Path) -> Path:
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for table in sorted(bundle.iterdir()):
+        sheet = book.create_sheet(table.stem)
+        with table.open(encoding="utf-8", newline="") as handle:
+            for record in csv.reader(handle):
+                sheet.append(record)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("layout", ["folder", "zip", "xlsx"])
+def test_auditing_a_bundle_counts_the_rejected_rows_validate_counts(
+    tmp_path: Path, layout: str
+) -> None:
+    folder = _several_bad_tables(tmp_path / "b")
+    bundle = {
+        "folder": lambda: folder,
+        "zip": lambda: _zipped(folder, tmp_path / "b.zip"),
+        "xlsx": lambda: _workbook(folder, tmp_path / "b.xlsx"),
+    }[layout]()
+    code, text, _ = _run("validate", str(bundle), "--format", "json")
+    tables = json.loads(text)["tables"]
+    rejected = {name: t["rejected"] for name, t in tables.items() if t["rejected"]}
+    assert code == 1 and len(rejected) >= 5, rejected  # rows rejected in five tables or more
+    out = tmp_path / "a"
+    code, _, err = _run("audit", str(bundle), "--report", "none", "--out", str(out))
+    assert code == 0, err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rejected_rows"] == sum(rejected.values())
+    db = tmp_path / "s.db"
+    assert _run("load", str(bundle), "--db", str(db))[0] == 1
+    code, _, err = _run("audit", str(db), "--report", "none", "--out", str(tmp_path / "s"))
+    stored = json.loads((tmp_path / "s" / "summary.json").read_text(encoding="utf-8"))
+    assert code == 0 and stored["rejected_rows"] == sum(rejected.values()), err

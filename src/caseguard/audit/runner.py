@@ -26,7 +26,7 @@ from caseguard.audit.html import write_html
 from caseguard.audit.names import bundle_names, child_labels, unlabelled
 from caseguard.audit.outputs import write_summary
 from caseguard.audit.sources import describe, is_database, stage_bundle, stage_database
-from caseguard.audit.staging import Stager
+from caseguard.audit.staging import Staged, Stager
 from caseguard.audit.versions import lexicon_version, rubric_version
 from caseguard.bundle import ValidationReport
 from caseguard.errors import UsageError
@@ -53,6 +53,7 @@ class AuditResult:
     validation: ValidationReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None  # the run's id in the store it was recorded in
+    staged: Staged | None = None  # the staged tables, when kept (``staging``) for a report
 
     @property
     def cases_csv(self) -> Path:
@@ -115,6 +116,7 @@ def run_audit(
     identify: bool = False,
     record_in: str | None = None,
     write_report: bool = True,
+    staging: Path | None = None,
 ) -> AuditResult:
     """Audit a bundle (folder, .xlsx, .zip) or a store (URL or SQLite file) into ``out_dir``.
 
@@ -132,7 +134,9 @@ def run_audit(
     screen's matches), replaced by the child's pseudonym made with ``key`` (the report's
     pseudonym key; without one, by ``[name]``), unless ``identify``. ``write_report=False``
     leaves out the plain ``report.html`` (the data outputs only; ``caseguard.report``
-    writes the full report).
+    writes the full report). ``staging`` (an empty folder the caller removes) keeps the
+    staged tables there after the audit, in ``AuditResult.staged``, so that the full
+    report is built from them rather than from the source read again.
     """
     started = time.perf_counter()
     started_at = _utcnow()
@@ -141,14 +145,8 @@ def run_audit(
     out = Path(out_dir)
     tick = _ticker(progress)
     with tempfile.TemporaryDirectory(prefix="caseguard-audit-") as tmp:
-        stager = Stager(Path(tmp), chunk_children=chunk_children)
-        validation = None
-        if is_database(source):
-            rejected = stage_database(str(source), stager, tick)
-        else:
-            validation = stage_bundle(source, stager, tick)
-            rejected = validation.rejected
-        staged = stager.finish()
+        stager = Stager(staging or Path(tmp), chunk_children=chunk_children)
+        staged, validation, rejected = stage_source(source, stager, tick)
         staged_at = time.perf_counter()
         now = moment or staged.latest or dt.datetime(1970, 1, 1)
         label = None if identify else (child_labels(staged, key) if key else unlabelled)
@@ -203,7 +201,20 @@ def run_audit(
         validation=validation,
         timings=timings,
         run_id=run_id,
+        staged=staged if staging is not None else None,
     )
+
+
+def stage_source(
+    source: str | Path, stager: Stager, tick: Callable[[str, int], None] | None = None
+) -> tuple[Staged, ValidationReport | None, int]:
+    """Stage a bundle (validated) or a store: the staged tables, the bundle's validation
+    report (None for a store) and the number of rejected rows."""
+    if is_database(source):
+        rejected = stage_database(str(source), stager, tick)
+        return stager.finish(), None, rejected
+    validation = stage_bundle(source, stager, tick)
+    return stager.finish(), validation, validation.rejected
 
 
 def _utcnow() -> dt.datetime:

@@ -14,12 +14,11 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from caseguard.audit.staging import ORDER, Stager
+from caseguard.audit.staging import ORDER, Stager, staged_columns
 from caseguard.bundle import ValidationReport, open_bundle
 from caseguard.bundle.fast import FastValidator
 from caseguard.errors import StoreError
 from caseguard.privacy.secrets import display_url, looks_like_conninfo
-from caseguard.standards.frames import COLUMNS
 from caseguard.store import BUNDLE_TABLES, Store
 from caseguard.store.tables import loads, rejected_rows
 
@@ -79,10 +78,10 @@ def _rejected(conn: sa.Connection) -> int:
 
 def _stream_table(conn: sa.Connection, table: str, stager: Stager, tick: Tick | None) -> None:
     spec = BUNDLE_TABLES[table]
-    columns = [spec.c[name] for name in COLUMNS[table]]
+    schema = {c: t for c, t in staged_columns(table).items() if c in spec.c}
+    columns = [spec.c[name] for name in schema]
     query = sa.select(*columns).order_by(*spec.primary_key.columns)
     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
-    schema = COLUMNS[table]
     for rows in result.partitions():
         stager.add_frame(table, pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row"))
         if tick is not None:

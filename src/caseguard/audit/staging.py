@@ -21,7 +21,15 @@ from typing import Any
 import polars as pl
 
 from caseguard.bundle.fastindex import run_of
-from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS, typed
+from caseguard.standards.frames import CHUNKED, COLUMNS, SUPERVISOR_ROLES, TS
+
+# Columns only the report reads (its case and child pages), staged beside the rules'
+# columns so that the report is built from the staged data, never the bundle read again.
+REPORT_COLUMNS: dict[str, dict[str, pl.DataType]] = {
+    "children": {"sex": pl.String(), "looked_after": pl.Boolean(), "local_authority": pl.String()},
+    "cases": {"reference": pl.String(), "offence": pl.String()},
+    "staff": {"team": pl.String()},
+}
 
 PART_ROWS = 200_000
 ROW_GROUP = 50_000
@@ -50,17 +58,19 @@ class Staged:
     suspects: list[str]
 
     def scan(self, table: str) -> pl.LazyFrame:
+        """Every staged row of ``table``: the rules' columns, the report's and ``chunk``."""
         files = sorted((self.folder / table).glob("*.parquet"))
         if not files:
-            schema: dict[str, Any] = dict(COLUMNS[table])
+            schema: dict[str, Any] = staged_columns(table)
             schema["chunk"] = pl.Int32
             return pl.LazyFrame(schema=schema)
         return pl.scan_parquet(files)
 
     def chunk(self, number: int) -> dict[str, pl.DataFrame]:
-        """Every chunked table's rows for chunk ``number``, and the persons found with them."""
+        """Every chunked table's rows for chunk ``number``, and the persons found with them
+        (the rules' columns only)."""
         tables = {
-            t: self.scan(t).filter(pl.col("chunk") == number).drop("chunk").collect()
+            t: self.scan(t).filter(pl.col("chunk") == number).select(list(COLUMNS[t])).collect()
             for t in CHUNKED
         }
         found_with = tables["missing_episodes"]["found_with_person_id"].drop_nulls().unique()
@@ -75,6 +85,21 @@ class Staged:
 
     def table(self, name: str) -> pl.DataFrame:
         return self.scan(name).collect()
+
+
+def staged_columns(table: str) -> dict[str, pl.DataType]:
+    """The typed columns staged for ``table``: the rules' and then the report's."""
+    return {**COLUMNS[table], **REPORT_COLUMNS.get(table, {})}
+
+
+def staged_typed(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with exactly the staged columns of ``table`` (missing ones null)."""
+    return frame.select(
+        [
+            pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t).alias(c)
+            for c, t in staged_columns(table).items()
+        ]
+    )
 
 
 @dataclass
@@ -99,7 +124,7 @@ class Stager:
         """Typed rows of one table (extra columns are ignored); tables come in ``ORDER``."""
         if table not in COLUMNS or not frame.height:
             return
-        frame = typed(table, frame)
+        frame = staged_typed(table, frame)
         if table == "children":
             self._children.append(frame)
             return
@@ -132,7 +157,9 @@ class Stager:
         if self._child_chunk is not None:
             return self._child_chunk
         children = (
-            pl.concat(self._children, rechunk=True) if self._children else typed("children", None)
+            pl.concat(self._children, rechunk=True)
+            if self._children
+            else pl.DataFrame(schema=staged_columns("children"))
         )
         self._children = []
         ids = children.select(pl.col("child_id").unique().sort())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,35 +138,38 @@ def audit(
         target = resolve_url(target)
     record_in = target if is_database(target) else db
     key = load_key(key_file, out_dir) if formats else None  # before the audit, not after
-    with _progress() as advance:
-        result = run_audit(
-            target,
-            out_dir,
-            as_of=as_of,
-            rubric=rubric,
-            progress=advance,
-            language=not no_language,
-            workers=workers,
-            key=key.key if key is not None else None,
-            identify=identify,
-            record_in=record_in,
-            write_report=False,
-        )
-    _print(result)
-    if key is not None:
-        with phase_progress() as tick:
-            report = build_report(
-                result.out_dir,
-                result.out_dir,
-                formats=formats,
-                data_source=target,
-                key=key,
+    with tempfile.TemporaryDirectory(prefix="caseguard-staged-") as staging:
+        with _progress() as advance:
+            result = run_audit(
+                target,
+                out_dir,
+                as_of=as_of,
+                rubric=rubric,
+                progress=advance,
+                language=not no_language,
+                workers=workers,
+                key=key.key if key is not None else None,
                 identify=identify,
-                pages=pages,
-                listed=listed,
-                progress=tick,
+                record_in=record_in,
+                write_report=False,
+                staging=Path(staging) if key is not None else None,
             )
-        print_report_paths(report)
+        _print(result)
+        if key is not None:  # the report is built from what the audit staged
+            with phase_progress() as tick:
+                report = build_report(
+                    result.out_dir,
+                    result.out_dir,
+                    formats=formats,
+                    data_source=target,
+                    key=key,
+                    identify=identify,
+                    pages=pages,
+                    listed=listed,
+                    progress=tick,
+                    staged=result.staged,
+                )
+            print_report_paths(report)
     if identify:
         out.print("IDENTIFIABLE: the outputs contain names")
     sys.exit(0)

@@ -174,3 +174,34 @@ def report_options(func: F) -> F:
         default=None,
         help="Case and child pages to write (default: all up to 5,000 cases, none above).",
     )(func)
+
+
+def case_data_options(func: F) -> F:
+    """``--data``, ``--identify`` and ``--key-file``: which case data a command reads beside
+    an audit folder, and how it shows the people in it (pseudonyms unless ``--identify``)."""
+    options = [
+        click.option(
+            "--data",
+            "data_source",
+            default=None,
+            metavar="BUNDLE_OR_DB",
+            help="The bundle or store the audit ran on (default: as the audit recorded).",
+        ),
+        click.option(
+            "--identify",
+            is_flag=True,
+            help="Show names and record ids instead of pseudonyms (marked IDENTIFIABLE).",
+        ),
+        click.option(
+            "--key-file",
+            type=click.Path(path_type=Path),
+            default=None,
+            help=(
+                "Pseudonym key file, yours and writable only by you (default: "
+                "$CASEGUARD_PSEUDONYM_KEY, else pseudonym.key above the output folder)."
+            ),
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from caseguard.cli import main
-from caseguard.cli.options import format_option, out_path, report_options, zip_limit_options
+from caseguard.cli.options import (
+    case_data_options,
+    format_option,
+    out_path,
+    report_options,
+    zip_limit_options,
+)
 from caseguard.cli.progress import phase_progress
 from caseguard.errors import UsageError
 
@@ -41,23 +47,7 @@ def _split(value: str) -> list[str]:
     hidden=True,
     help="Deprecated spelling of --report.",
 )
-@click.option(
-    "--data",
-    "data_source",
-    default=None,
-    metavar="BUNDLE_OR_DB",
-    help="The bundle or store the audit ran on (default: as the audit recorded).",
-)
-@click.option("--identify", is_flag=True, help="Show names (every page is marked IDENTIFIABLE).")
-@click.option(
-    "--key-file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=(
-        "Pseudonym key file, yours and writable only by you (default: "
-        "$CASEGUARD_PSEUDONYM_KEY, else pseudonym.key above the output folder)."
-    ),
-)
+@case_data_options
 @click.option(
     "--compare-with",
     type=click.Path(path_type=Path),
@@ -250,20 +240,7 @@ def export() -> None:
     default=None,
     help="File to write (default: findings.csv or findings.xlsx here).",
 )
-@click.option(
-    "--data",
-    "data_source",
-    default=None,
-    metavar="BUNDLE_OR_DB",
-    help="The bundle or store the audit ran on (default: as the audit recorded).",
-)
-@click.option("--identify", is_flag=True, help="Show record ids and names instead of pseudonyms.")
-@click.option(
-    "--key-file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Pseudonym key file (default: $CASEGUARD_PSEUDONYM_KEY, else the report's key).",
-)
+@case_data_options
 def export_findings_cmd(
     audit_dir: Path,
     fmt: str,

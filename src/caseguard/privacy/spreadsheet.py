@@ -56,6 +56,13 @@ def guard_expr(column: pl.Expr) -> pl.Expr:
     return pl.when(needs).then(pl.lit(GUARD) + column).otherwise(column)
 
 
+def unguard_expr(column: pl.Expr) -> pl.Expr:
+    """``unguard`` for a Polars string column."""
+    rest = column.str.slice(1)
+    guarded = rest.str.contains(_STARTS) & ~rest.str.contains(f"^{_SIGNED_NUMBER}$")
+    return pl.when(column.str.starts_with(GUARD) & guarded).then(rest).otherwise(column)
+
+
 def guard_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text column of a frame guarded, ready for ``write_csv``."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]

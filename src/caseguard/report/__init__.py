@@ -6,17 +6,24 @@ Library first: ``build_report`` does everything ``caseguard report`` does.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caseguard.errors import UsageError
 from caseguard.privacy.keys import KeySource, load_key
 from caseguard.privacy.secrets import holds_mask
 from caseguard.report.audit_dir import Audit, read_audit
 from caseguard.report.context import ReportContext
-from caseguard.report.data import CaseData, load_case_data
+from caseguard.report.data import CaseData
 from caseguard.report.pseudonyms import Pseudonymiser, key_fingerprint
+
+if TYPE_CHECKING:
+    from caseguard.audit.staging import Staged
+    from caseguard.report.pdf import PdfWriter
 
 __all__ = [
     "FORMATS",
@@ -113,6 +120,7 @@ def build_report(
     pages: str | None = None,
     listed: int = LISTED,
     progress: Progress | None = None,
+    staged: Staged | None = None,
 ) -> ReportResult:
     """Write ``report.html`` (and ``report.pdf``), ``inadequate.csv`` and ``.xlsx``, and
     the case and child pages asked for.
@@ -126,6 +134,10 @@ def build_report(
     (those of inadequate cases) or ``none``; by default all up to 5,000 cases, none
     above. ``listed`` inadequate cases are listed in the report, most serious first.
     ``progress`` is told each phase as it goes: ``(phase, advance, total)``.
+
+    ``staged`` is the audit's staged tables (``run_audit(staging=...)``): the report is
+    then built from them, and the source is not read at all; without them the source is
+    staged once, the way the audit stages it, into a temporary folder.
     """
     chosen = check_formats(formats)
     which = check_pages(pages)
@@ -148,26 +160,83 @@ def build_report(
             path=str(audit_dir),
             hint="give the store with --data URL, or keep the password in PGPASSWORD or ~/.pgpass",
         )
-    key_source = _key_source(key, key_file, out)
-    tick("reading the case data", 0, None)
-    data = load_case_data(source)
-    out.mkdir(parents=True, exist_ok=True)
-    earlier: Audit | None = read_audit(compare_with) if compare_with else None
-    now = audit.as_of or data.latest_moment()
-    if now is None:
-        raise UsageError("the case data holds no cases", path=str(source))
-    which, note = _pages_for(which, len(audit.cases))
-    paged = _paged_cases(audit, data, which)
-    ctx = ReportContext(
+    job = _Job(
         audit,
+        str(source),
+        out,
+        chosen,
+        which,
+        listed,
+        identify,
+        _key_source(key, key_file, out),
+        compare_with,
+        tick,
+    )
+    with ExitStack() as stack:
+        if staged is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="caseguard-report-"))
+            staged = _stage(job.source, Path(folder), tick)
+        return _build(job, staged)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What one report was asked for, checked."""
+
+    audit: Audit
+    source: str
+    out: Path
+    formats: tuple[str, ...]
+    pages: str | None
+    listed: int
+    identify: bool
+    key: KeySource
+    compare_with: str | Path | None
+    tick: Progress
+
+
+def _stage(source: str, folder: Path, tick: Progress) -> Staged:
+    """The source staged once, as the audit stages it (a bundle validated a block at a
+    time, a store streamed), when the audit's own staged tables are not at hand."""
+    from caseguard.audit.runner import stage_source
+    from caseguard.audit.sources import is_database
+    from caseguard.audit.staging import Stager
+
+    if not is_database(source) and not Path(source).exists():
+        raise UsageError("the case data was not found", path=source)
+    tick("reading the case data", 0, None)
+    staged, _, _ = stage_source(
+        source, Stager(folder), lambda _table, n: tick("reading the case data", n, None)
+    )
+    return staged
+
+
+def _build(job: _Job, staged: Staged) -> ReportResult:
+    from caseguard.report.staged import StagedRecords
+
+    records = StagedRecords(staged)
+    data = records.case_data(job.source)
+    now = job.audit.as_of or staged.latest
+    if now is None or not data.cases:
+        raise UsageError("the case data holds no cases", path=job.source)
+    job.out.mkdir(parents=True, exist_ok=True)
+    earlier: Audit | None = read_audit(job.compare_with) if job.compare_with else None
+    which, note = _pages_for(job.pages, len(job.audit.cases))
+    paged = _paged_cases(job.audit, data, which)
+    records.add_pages(data, {data.cases[c].child_id for c in paged})
+    ctx = ReportContext(
+        job.audit,
         data,
-        Pseudonymiser.for_ids(key_source.key, data.children, data.person_ids(), identify=identify),
+        Pseudonymiser.for_ids(
+            job.key.key, data.children, records.person_ids(), identify=job.identify
+        ),
         now,
         compare_with=earlier,
-        listed=listed,
+        listed=job.listed,
         paged_cases=frozenset(paged),
+        staged=records,
     )
-    result = _write_all(ctx, out, chosen, key_source, tick)
+    result = _write_all(ctx, job.out, job.formats, job.key, job.tick)
     return ReportResult(
         result.html,
         result.pdf,
@@ -205,6 +274,23 @@ def _key_source(key: bytes | KeySource | None, key_file: str | Path | None, out:
 def _write_all(
     ctx: ReportContext, out: Path, formats: tuple[str, ...], key: KeySource, tick: Progress
 ) -> ReportResult:
+    from caseguard.report.charts import rendered_by
+    from caseguard.report.pdf import PdfWriter
+
+    with PdfWriter(pdf="pdf" in formats) as pdf, rendered_by(pdf.pool):
+        return _write_files(ctx, out, formats, key, tick, pdf)
+
+
+def _write_files(
+    ctx: ReportContext,
+    out: Path,
+    formats: tuple[str, ...],
+    key: KeySource,
+    tick: Progress,
+    pdf: PdfWriter,
+) -> ReportResult:
+    """The report's HTML, then its PDF (laid out in a worker while this process writes
+    the spreadsheets and the pages), the spreadsheets and the pages."""
     from caseguard.report.render import Renderer
     from caseguard.report.tables import write_groups, write_inadequate
 
@@ -217,17 +303,18 @@ def _write_all(
         html_path.write_text(html_text, encoding="utf-8")
         files.append(html_path)
     if "pdf" in formats:
-        from caseguard.report.pdf import write_pdf
-
         tick("writing the PDF", 0, None)
-        pdf_path = write_pdf(html_text, out / "report.pdf", out)
-        files.append(pdf_path)
+        pdf.write(html_text, out / "report.pdf", out)
     tick("writing inadequate.csv and .xlsx", 0, None)
     files += write_inadequate(renderer.inadequate_rows(), out)
     missing = renderer.sections.get("missing")
     if missing is not None:
         files.append(write_groups(missing.values["all_groups"], out))
     cases, children = renderer.pages(sorted(ctx.paged_cases), tick)
+    if "pdf" in formats:
+        tick("finishing the PDF", 0, None)
+        pdf_path = pdf.result()
+        files.insert(1 if html_path is not None else 0, pdf_path)
     return ReportResult(
         html_path,
         pdf_path,

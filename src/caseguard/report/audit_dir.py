@@ -10,17 +10,18 @@ only when an audit folder has no ``summary.json`` are they counted from
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caseguard.errors import UsageError
-from caseguard.privacy.spreadsheet import unguard
+
+if TYPE_CHECKING:
+    import polars as pl
 
 GRADES = ("good", "requires_improvement", "inadequate")
 GRADE_LABELS = {
@@ -97,6 +98,15 @@ class Audit:
                 and (subjects is None or f.subject_id in subjects)
             ]
         return _scan_findings(self.path / "findings.jsonl", rules, subjects)
+
+    def findings_frame(
+        self, *, rules: Collection[str] | None = None, subjects: Collection[str] | None = None
+    ) -> pl.DataFrame:
+        """``findings_where`` as a Polars frame (the columns of ``findings.jsonl``): a
+        whole-audit figure is counted from it without a record made per finding."""
+        if self.given is not None or self._all is not None:
+            return _frame_of(self.findings_where(rules=rules, subjects=subjects))
+        return _scan_frame(self.path / "findings.jsonl", rules, subjects)
 
     @property
     def source(self) -> str | None:
@@ -194,35 +204,46 @@ def read_audit(path: str | Path) -> Audit:
     return Audit(folder, cases, None, summary)
 
 
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
+CASE_COLUMNS = ("case_id", "category", "grade", "critical", "major", "minor", "failed_rules")
 
 
 def _read_cases(path: Path) -> list[CaseRow]:
+    """``cases.csv`` (read by Polars, its guard against formulas taken off each cell)."""
+    import polars as pl
+
+    from caseguard.privacy.spreadsheet import unguard_expr
+
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = [
-                {k: unguard(v) if isinstance(v, str) else v for k, v in row.items()}
-                for row in csv.DictReader(handle)
-            ]
-    except (OSError, UnicodeDecodeError, csv.Error):
+        if path.stat().st_size == 0:
+            return []
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except (OSError, pl.exceptions.PolarsError):
         raise UsageError("cannot read cases.csv", path=str(path)) from None
-    if rows and not {"case_id", "grade"} <= set(rows[0]):
+    frame = frame.rename({frame.columns[0]: frame.columns[0].lstrip("\ufeff")})
+    if frame.height and not {"case_id", "grade"} <= set(frame.columns):
         raise UsageError("cases.csv has no case_id or grade column", path=str(path))
+    text = frame.select(
+        unguard_expr(pl.col(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
+        for c in CASE_COLUMNS
+    )
+    count = pl.col("critical", "major", "minor").str.strip_chars().cast(pl.Int64, strict=False)
+    rows = text.with_columns(
+        count.fill_null(0),
+        category=pl.col("category").fill_null("").str.strip_chars().str.to_lowercase(),
+        grade=pl.col("grade").fill_null(""),
+        failed_rules=pl.col("failed_rules").fill_null(""),
+    )
     return [
         CaseRow(
-            case_id=row["case_id"],
-            category=(row.get("category") or "").strip().lower(),
-            grade=normalise_grade(row["grade"] or ""),
-            critical=_int(row.get("critical")),
-            major=_int(row.get("major")),
-            minor=_int(row.get("minor")),
-            failed_rules=tuple(r for r in (row.get("failed_rules") or "").split(";") if r),
+            case_id,
+            category,
+            normalise_grade(grade),
+            critical,
+            major,
+            minor,
+            tuple(r for r in failed.split(";") if r),
         )
-        for row in rows
+        for case_id, category, grade, critical, major, minor, failed in rows.iter_rows()
     ]
 
 
@@ -250,19 +271,90 @@ def _read_findings(path: Path) -> list[Finding]:
 def _scan_findings(
     path: Path, rules: Collection[str] | None, subjects: Collection[str] | None
 ) -> list[Finding]:
+    return [_finding(row) for row in _scan_frame(path, rules, subjects).iter_rows(named=True)]
+
+
+def _scan_frame(
+    path: Path, rules: Collection[str] | None, subjects: Collection[str] | None
+) -> pl.DataFrame:
+    """The findings of ``rules`` and/or about ``subjects``.
+
+    A force's ``findings.jsonl`` holds millions of lines; only those that hold one of
+    the wanted rules or subject ids (as a JSON string, quotes included) are parsed, so
+    the file is read once as lines and few of them are decoded. Each decoded line is
+    then checked exactly.
+    """
     import polars as pl
 
     if path.stat().st_size == 0:
-        return []
-    wanted = pl.lit(True)
+        return _frame_of([])
+    lines = _lines(path)
+    for wanted in (rules, subjects):
+        if wanted is not None:
+            needles = sorted(
+                {json.dumps(str(w), ensure_ascii=a) for w in wanted for a in (False, True)}
+            )
+            if not needles:
+                return _frame_of([])
+            lines = lines.filter(pl.col("line").str.contains_any(needles))
+    found = _decoded(lines, path)
     if rules is not None:
-        wanted = wanted & pl.col("rule").is_in(list(rules))
+        found = found.filter(pl.col("rule").is_in(list(rules)))
     if subjects is not None:
-        wanted = wanted & pl.col("subject_id").is_in(list(subjects))
+        found = found.filter(pl.col("subject_id").is_in(list(subjects)))
+    return found
+
+
+def _finding_schema() -> dict[str, pl.DataType]:
+    import polars as pl
+
+    fields: dict[str, pl.DataType] = {
+        c: pl.String() for c in ("rule", "subject_type", "subject_id", "status", "severity")
+    }
+    return {**fields, "message": pl.String(), "evidence": pl.List(pl.String())}
+
+
+def _frame_of(findings: list[Finding]) -> pl.DataFrame:
+    """Findings as a frame with the columns of ``findings.jsonl``."""
+    import polars as pl
+
+    rows = [
+        (f.rule, f.subject_type, f.subject_id, f.status, f.severity, f.message, list(f.evidence))
+        for f in findings
+    ]
+    return pl.DataFrame(rows, schema=_finding_schema(), orient="row")
+
+
+def _decoded(lines: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """The lines decoded as findings (by Polars, whole columns at a time)."""
+    import polars as pl
+
+    required = ["rule", "subject_id", "status"]
+    dtype = pl.Struct(_finding_schema())
     try:
-        rows = pl.scan_ndjson(path, infer_schema_length=None).filter(wanted).collect().to_dicts()
-        return [_finding(row) for row in rows]
-    except (pl.exceptions.PolarsError, KeyError, TypeError, ValueError):
+        rows = lines.select(pl.col("line").str.json_decode(dtype)).unnest("line")
+    except pl.exceptions.PolarsError:
+        rows = None
+    if rows is None or rows.select(pl.any_horizontal(pl.col(required).is_null()).any()).item():
+        raise UsageError("findings.jsonl is not a list of findings", path=str(path))
+    return rows
+
+
+def _lines(path: Path) -> pl.DataFrame:
+    """Every non-empty line of a text file, as one column (no field is split: JSON never
+    holds a raw control character such as the separator used)."""
+    import polars as pl
+
+    try:
+        return pl.read_csv(
+            path,
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            new_columns=["line"],
+            schema={"line": pl.String},
+        ).filter(pl.col("line").str.strip_chars() != "")
+    except pl.exceptions.PolarsError:
         raise UsageError("findings.jsonl is not a list of findings", path=str(path)) from None
 
 

@@ -3,11 +3,20 @@
 Each function takes plain rows (lists of dicts) and returns a chart; ``to_svg``
 renders it with vl-convert, which needs no browser and no network. Charts are
 always shown next to the table they draw, which is their text alternative.
+
+Each chart is rendered once, to SVG, and the same SVG is in the HTML and the PDF. Within
+``rendered_by(pool)`` the rendering is done by a worker process (the report's PDF
+worker, idle until the HTML is ready) while the report's other sections are built here:
+``to_svg`` then gives a ``LazySvg``, which becomes its SVG text when the page is rendered.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any, cast
 
 import altair as alt
@@ -138,9 +147,56 @@ def change_points(rows: Rows) -> Chart:
     return cast(Chart, alt.layer(rule, point, zero))
 
 
-def to_svg(chart: Chart) -> str:
-    """Render a chart to an SVG string for inline use (ids made unique per chart)."""
+_renderers: list[Executor] = []  # where ``to_svg`` sends its work (``rendered_by``)
+
+
+class LazySvg:
+    """A chart being rendered elsewhere: its SVG text when the page needs it (rendered
+    here after all if the worker could not be started)."""
+
+    def __init__(self, job: Future[str] | None, spec: dict[str, Any]) -> None:
+        self._job = job
+        self._spec = spec
+
+    def __html__(self) -> str:
+        if self._job is not None:
+            try:
+                return self._job.result()
+            except BrokenProcessPool:  # e.g. a script without the ``__main__`` guard
+                self._job = None
+        return render_spec(self._spec)
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+@contextmanager
+def rendered_by(pool: Executor | None) -> Iterator[None]:
+    """Charts made within are rendered by ``pool`` (None: here, as they are made)."""
+    if pool is None:
+        yield
+        return
+    _renderers.append(pool)
+    try:
+        yield
+    finally:
+        _renderers.remove(pool)
+
+
+def to_svg(chart: Chart) -> str | LazySvg:
+    """A chart as an SVG for inline use: the text, or a ``LazySvg`` within ``rendered_by``."""
     spec = chart.configure(font=FONT, background="white").configure_view(strokeWidth=0)
-    svg: str = vlc.vegalite_to_svg(spec.to_dict())
+    data = spec.to_dict()
+    if not _renderers:
+        return render_spec(data)
+    try:
+        return LazySvg(_renderers[-1].submit(render_spec, data), data)
+    except BrokenProcessPool:
+        return LazySvg(None, data)
+
+
+def render_spec(spec: dict[str, Any]) -> str:
+    """A Vega-Lite specification rendered to SVG text (ids made unique per chart)."""
+    svg: str = vlc.vegalite_to_svg(spec)
     svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
     return svg.replace('class="marks"', 'class="marks" role="img" aria-hidden="true"', 1)

@@ -7,12 +7,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from caseguard.privacy.names import NameIndex, own_names, scrub
 from caseguard.report.audit_dir import Audit, CaseRow, Finding
 from caseguard.report.data import Case, CaseData, Child
 from caseguard.report.language import Mark, screen_text
 from caseguard.report.pseudonyms import Pseudonymiser, age_on
+
+if TYPE_CHECKING:
+    from caseguard.report.staged import StagedRecords
 
 _ID_WORD = re.compile(r"[\w-]*\d[\w-]*")
 
@@ -26,8 +30,16 @@ class ReportContext:
     compare_with: Audit | None = None
     listed: int = 100  # inadequate cases listed in the report (all are in inadequate.csv)
     paged_cases: frozenset[str] = frozenset()  # cases with their own page
+    staged: StagedRecords | None = None  # the whole audit's tables (a report's sections)
     _marks: dict[str, list[Mark]] = field(default_factory=dict)
-    _ids: dict[str, str] = field(default_factory=dict)
+    _ids: dict[str, bool] = field(default_factory=dict)  # a known id: is it a child's?
+
+    @property
+    def whole(self) -> StagedRecords:
+        """The staged tables the report's sections are built from."""
+        if self.staged is None:
+            raise RuntimeError("a report's sections need the audit's staged tables")
+        return self.staged
 
     @cached_property
     def case_rows(self) -> dict[str, CaseRow]:
@@ -56,18 +68,29 @@ class ReportContext:
     def _id_pattern(self) -> re.Pattern[str] | None:
         """Id-shaped words (those with a digit, plus any id without one), looked up in a
         dict: one pass over a text, whatever the number of ids."""
-        ids = {p.person_id: self.pseudo.adult(p.person_id) for p in self.data.case_persons}
-        for episodes in self.data.episodes.values():
-            for e in episodes:
-                if e.found_with_person_id:
-                    ids[e.found_with_person_id] = self.pseudo.adult(e.found_with_person_id)
-        ids.update({c: self.pseudo.child(c) for c in self.data.children})
+        ids = dict.fromkeys(self._adult_ids(), False)
+        ids.update(dict.fromkeys(self.data.children, True))
         self._ids = ids
         if not ids:
             return None
         odd = sorted((i for i in ids if not _ID_WORD.fullmatch(i)), key=len, reverse=True)
         shapes = [_ID_WORD.pattern, *map(re.escape, odd)]
         return re.compile(r"(?<![\w-])(?:" + "|".join(shapes) + r")(?![\w-])")
+
+    def _adult_ids(self) -> list[str]:
+        if self.staged is not None:
+            return self.staged.person_ids()
+        ids = [p.person_id for p in self.data.case_persons]
+        for episodes in self.data.episodes.values():
+            ids += [e.found_with_person_id for e in episodes if e.found_with_person_id]
+        return ids
+
+    def _pseudonym_of(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        child = self._ids.get(word)
+        if child is None:
+            return word
+        return self.pseudo.child(word) if child else self.pseudo.adult(word)
 
     @cached_property
     def names(self) -> NameIndex:
@@ -86,7 +109,7 @@ class ReportContext:
             return text
         pattern = self._id_pattern
         if pattern is not None:
-            text = pattern.sub(lambda m: self._ids.get(m.group(0), m.group(0)), text)
+            text = pattern.sub(self._pseudonym_of, text)
         return self.scrubber(child_id, strict=True)(text)
 
     def findings_on(self, subject_type: str, subject_id: str) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,14 +28,11 @@ def bin_counts(
     """Counts per bin: ``edges`` are (upper bound, label); above the last is ``last``;
     ``None`` values go to ``missing``."""
     labels = [label for _, label in edges] + [last, missing]
-    counts = dict.fromkeys(labels, 0)
+    bounds = [bound for bound, _ in edges]  # ascending: a value goes to the first it is under
+    counts = [0] * len(labels)
     for value in values:
-        if value is None:
-            counts[missing] += 1
-            continue
-        label = next((lab for bound, lab in edges if value <= bound), last)
-        counts[label] += 1
-    return [{"bin": label, "count": counts[label]} for label in labels]
+        counts[-1 if value is None else bisect_left(bounds, value)] += 1
+    return [{"bin": label, "count": count} for label, count in zip(labels, counts, strict=True)]
 
 
 def median(values: Sequence[float]) -> float | None:

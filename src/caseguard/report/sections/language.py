@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import polars as pl
 from markupsafe import Markup
 
 from caseguard.report import charts
@@ -38,36 +39,45 @@ class LanguageFindings:
 
 
 def language_findings(ctx: ReportContext) -> LanguageFindings:
-    checked: list[str] = []
-    flagged: dict[str, list[str]] = {}
+    found = ctx.audit.findings_frame(rules=("LANGUAGE", "LANGUAGE_CHALLENGED"))
+    found = found.filter(pl.col("status").is_in(("pass", "fail")))
+    judged = found.filter(pl.col("rule") == "LANGUAGE_CHALLENGED")
+    passed = judged.filter(pl.col("status") == "pass").height
+    screened = found.filter(pl.col("rule") == "LANGUAGE")
+    failed = screened.filter(pl.col("status") == "fail")
+    flagged = {
+        case: [e for e in evidence or () if e != case]
+        for case, evidence in failed.select("subject_id", "evidence").iter_rows()
+    }
+    quoted = [_WORDS.findall((m or "").partition(": ")[2]) for m in failed["message"].to_list()]
+    return LanguageFindings(
+        screened["subject_id"].to_list(),
+        flagged,
+        (passed, judged.height),
+        _wordings(ctx, quoted),
+    )
+
+
+def _wordings(ctx: ReportContext, quoted: list[list[str]]) -> Counter[str]:
+    """Cases each wording was found in, every wording with names and ids taken out (each
+    distinct wording cleaned once, not each finding's message)."""
+    cleaned = {w: ctx.clean(w) for w in {w for words in quoted for w in words}}
     wordings: Counter[str] = Counter()
-    passed = judged = 0
-    for f in ctx.audit.findings_where(rules=("LANGUAGE", "LANGUAGE_CHALLENGED")):
-        if f.status not in ("pass", "fail"):
-            continue
-        if f.rule == "LANGUAGE_CHALLENGED":
-            judged += 1
-            passed += f.status == "pass"
-            continue
-        checked.append(f.subject_id)
-        if f.status == "fail":
-            flagged[f.subject_id] = [e for e in f.evidence if e != f.subject_id]
-            case = ctx.data.cases.get(f.subject_id)
-            message = ctx.clean(f.message, case.child_id if case else None)  # names out
-            wordings.update(set(_WORDS.findall(message.partition(": ")[2])))
-    return LanguageFindings(checked, flagged, (passed, judged), wordings)
+    for words in quoted:
+        wordings.update({cleaned[w] for w in words})
+    return wordings
 
 
 def flagged_notes(ctx: ReportContext, found: LanguageFindings, limit: int) -> list[Flagged]:
     """The first ``limit`` notes the audit found victim-blaming language in, marked by the
     screen (only these are screened again, to mark the words)."""
     out: list[Flagged] = []
-    for case_id in sorted(found.flagged):
-        case = ctx.data.cases.get(case_id)
-        if case is None:
-            continue
+    first = sorted(c for c in found.flagged if c in ctx.data.cases)[:limit]
+    notes = ctx.whole.notes_of(first) if first else {}
+    for case_id in first:
+        case = ctx.data.cases[case_id]
         wanted = set(found.flagged[case_id])
-        for note in ctx.data.notes.get(case_id, ()):
+        for note in notes.get(case_id, ()):
             if note.note_id in wanted and len(out) < limit:
                 marks = ctx.marks(case, note.note_id, note.text, note.written_at)
                 out.append(Flagged(case, note, marks))
@@ -96,7 +106,7 @@ def _excerpt(ctx: ReportContext, item: Flagged) -> Markup:
 def build(ctx: ReportContext) -> Section:
     found = language_findings(ctx)
     flagged = flagged_notes(ctx, found, EXAMPLES)
-    n_notes = sum(len(ctx.data.notes.get(c, ())) for c in found.checked)
+    n_notes = ctx.whole.note_count(found.checked) if found.checked else 0
     top = [
         {"entry": w, "count": c}
         for w, c in sorted(found.wordings.items(), key=lambda wc: (-wc[1], wc[0]))[:10]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
+
+import polars as pl
 
 from caseguard.report import charts
 from caseguard.report.context import ReportContext
-from caseguard.report.data import Episode
 from caseguard.report.network import Group, Link, draw, groups
 from caseguard.report.sections import Section
 from caseguard.report.sections.common import bin_counts, share
@@ -19,8 +20,9 @@ DRAWN = 4  # groups drawn in the report, largest first
 TABLED = 30  # further groups listed in a table (every link is in linked_groups.csv)
 
 
-def _per_child(episodes: dict[str, list[Episode]]) -> list[dict[str, Any]]:
-    counts = Counter(len(v) for v in episodes.values() if v)
+def _per_child(per_child: pl.Series) -> list[dict[str, Any]]:
+    """Children by their number of episodes (``per_child``: each missing child's count)."""
+    counts = Counter(per_child.to_list())
     labels = [("1", 1), ("2", 2), ("3–4", 4), ("5–9", 9)]
     rows = []
     low = 1
@@ -31,62 +33,45 @@ def _per_child(episodes: dict[str, list[Episode]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _due(e: Episode, now: dt.datetime) -> bool:
-    """Returned, and the interview offered or its 72 hours over (what RETURN_INTERVIEW checks)."""
-    if e.returned_at is None:
-        return False
-    return e.return_interview_offered_at is not None or e.returned_at + DUE <= now
-
-
-def _return_interviews(episodes: list[Episode], now: dt.datetime) -> list[dict[str, Any]]:
-    hours: list[float | None] = [
-        (e.return_interview_offered_at - e.returned_at) / HOUR
-        if e.return_interview_offered_at is not None and e.returned_at is not None
-        else None
-        for e in episodes
-        if _due(e, now)
-    ]
-    return bin_counts(
-        hours, [(24, "≤24 h"), (72, "24–72 h"), (168, "3–7 d")], "over 7 d", "not offered"
+def _return_interviews(episodes: pl.DataFrame, now: dt.datetime) -> list[dict[str, Any]]:
+    """Hours from return to the interview offered, of the episodes whose interview was
+    due: returned, and the interview offered or its 72 hours over (what RETURN_INTERVIEW
+    checks)."""
+    offered, returned = pl.col("return_interview_offered_at"), pl.col("returned_at")
+    due = returned.is_not_null() & (offered.is_not_null() | (returned + DUE <= now))
+    hours = episodes.filter(due).select(
+        hours=(offered - returned).dt.total_microseconds() / 3_600_000_000
     )
-
-
-def adult_links(ctx: ReportContext) -> dict[str, set[tuple[str, str]]]:
-    """For each adult: the (child, how) pairs linking them, via episodes and cases."""
-    links: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for child_id, episodes in ctx.data.episodes.items():
-        for e in episodes:
-            if e.found_with_person_id:
-                links[e.found_with_person_id].add((child_id, "found with"))
-    for cp in ctx.data.case_persons:
-        case = ctx.data.cases.get(cp.case_id)
-        if case is not None and cp.role in ("suspect", "associate"):
-            links[cp.person_id].add((case.child_id, "case"))
-    return links
+    return bin_counts(
+        hours["hours"].to_list(),
+        [(24, "≤24 h"), (72, "24–72 h"), (168, "3–7 d")],
+        "over 7 d",
+        "not offered",
+    )
 
 
 def _groups(ctx: ReportContext) -> list[Group]:
     """Groups of children linked through adults who are linked to two or more children."""
-    adults = adult_links(ctx)
-    links = [
-        Link(ctx.child_label(child), ctx.pseudo.adult(adult), how)
-        for adult, linked in adults.items()
-        if len({c for c, _ in linked}) > 1
-        for child, how in sorted(linked)
-    ]
-    return groups(links)
+    links = ctx.whole.adult_links()
+    shared = links.filter(pl.col("child_id").n_unique().over("person_id") > 1)
+    return groups(
+        [
+            Link(ctx.child_label(child), ctx.pseudo.adult(adult), how)
+            for adult, child, how in shared.select("person_id", "child_id", "how").iter_rows()
+        ]
+    )
 
 
 def build(ctx: ReportContext) -> Section:
     audited_children = {
         ctx.data.cases[c.case_id].child_id for c in ctx.audit.cases if c.case_id in ctx.data.cases
     }
-    episodes = {k: v for k, v in ctx.data.episodes.items() if v}
-    all_episodes = [e for v in episodes.values() for e in v]
+    all_episodes = ctx.whole.episodes
+    missing = all_episodes.group_by("child_id").len()
     counts = ctx.audit.rule_counts()
     repeat = counts.get("REPEAT_MISSING")
     interviews = counts.get("RETURN_INTERVIEW")
-    per_child = _per_child(episodes)
+    per_child = _per_child(missing["len"])
     returns = _return_interviews(all_episodes, ctx.now)
     found = _groups(ctx)
     return Section(
@@ -94,9 +79,9 @@ def build(ctx: ReportContext) -> Section:
         "Missing children",
         "missing.html",
         {
-            "children_missing": len(episodes),
-            "episodes": len(all_episodes),
-            "audited_children": len(audited_children & set(episodes)),
+            "children_missing": missing.height,
+            "episodes": all_episodes.height,
+            "audited_children": len(audited_children & set(missing["child_id"].to_list())),
             "repeat": share(repeat.failed, repeat.checked) if repeat else None,
             "per_child": per_child,
             "per_child_chart": charts.to_svg(
