@@ -122,9 +122,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CASEGUARD_PSEUDONYM_KEY": KEY}
     argv = [sys.executable, "-m", "caseguard", "serve", "--db", url, "--port", str(port)]
+    argv += ["--workers", str(workers)]
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -204,6 +205,14 @@ async def _load(
             await c.aclose()
 
 
+def _given_timings(url: str) -> dict[str, Any]:
+    beside = Path(url + ".timings.json") if "://" not in url else None
+    if beside is not None and beside.exists():
+        loaded: dict[str, Any] = json.loads(beside.read_text())
+        return loaded
+    return {}
+
+
 def _p(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -211,11 +220,16 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def bench(kind: str, cases: int, users: int, seconds: float) -> dict[str, Any]:
-    url, timings = build(kind, cases)
+def bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    cases, users, seconds = args.cases, args.users, args.seconds
+    given = args.sqlite if kind == "sqlite" else args.pg_url
+    if given:  # a store built and audited beforehand (its timings beside it, if any)
+        url, timings = given, _given_timings(given)
+    else:
+        url, timings = build(kind, cases)
     sample_cases, kids = _ids(url, users)
     port = _free_port()
-    proc = _serve(url, port)
+    proc = _serve(url, port, args.workers)
     try:
         out, errors, took = asyncio.run(
             _load(f"http://127.0.0.1:{port}", users, seconds, sample_cases, kids)
@@ -227,7 +241,7 @@ def bench(kind: str, cases: int, users: int, seconds: float) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if kind == "postgresql":
+        if kind == "postgresql" and not given:
             _drop(url)
     total = sum(len(v) for v in out.values())
     pages = {
@@ -295,6 +309,8 @@ def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     text += WRITES
     for r in results:
         t = r["timings"]
+        if "store_s" not in t:
+            continue
         audit_s = t["stage_s"] + t["audit_s"]
         ratio = t["store_s"] / audit_s
         cells = [r["db"], f"{args.cases:,}", f"{t['failing']:,}", f"{audit_s:.1f}"]
@@ -309,9 +325,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--dbs", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=2, help="caseguard serve --workers")
+    parser.add_argument("--sqlite", help="A SQLite store built and audited beforehand.")
+    parser.add_argument("--pg-url", help="A PostgreSQL store built and audited beforehand.")
     parser.add_argument("--doc", type=Path, default=DOC, help="Where to write the results page.")
     args = parser.parse_args(argv)
-    results = [bench(kind, args.cases, args.users, args.seconds) for kind in args.dbs.split(",")]
+    results = [bench(kind, args) for kind in args.dbs.split(",")]
     _write(results, args)
 
 

@@ -30,7 +30,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_migrations_are_named_and_reach_head(db: str) -> None:
     with Store.open(db) as store:
-        assert migrate.current(store.engine) == migrate.head() == "0005_workflow"
+        assert migrate.current(store.engine) == migrate.head() == "0006_web_speed"
 
 
 def test_store_audit_records_the_run_and_keeps_outputs(

@@ -133,3 +133,37 @@ def test_user_names_are_checked(tmp_path: Path, bad: str) -> None:
         stdin="a-long-password-1\n",
     )
     assert code == 2 and "user name" in err
+
+
+def test_set_role_changes_role_and_teams_and_is_logged(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    code, _, _ = _run(
+        "users", "add", "a.khan", "--role", "qa", "--password-stdin", "--db", db,
+        stdin="a-long-password-1\n",
+    )  # fmt: skip
+    assert code == 0
+    code, _, err = _run("users", "set-role", "a.khan", "--role", "supervisor", "--db", db)
+    assert code == 2 and "team" in err
+    code, _, err = _run("users", "set-role", "nobody", "--role", "qa", "--db", db)
+    assert code == 2 and "no user named 'nobody'" in err
+    code, _, err = _run("users", "set-role", "a.khan", "--role", "chief", "--db", db)
+    assert code == 2 and "unknown role" in err
+    code, out, _ = _run(
+        "users", "set-role", "a.khan", "--role", "supervisor", "--team", "North", "--team",
+        "East", "--db", db,
+    )  # fmt: skip
+    assert code == 0 and "a.khan is now supervisor (teams: East, North)" in out
+    with Store.open(db) as store:
+        user = users.get_user(store.engine, name="a.khan")
+    assert user.role.value == "supervisor" and user.teams == frozenset({"East", "North"})
+    code, out, _ = _run("users", "set-role", "a.khan", "--role", "viewer", "--db", db)
+    assert code == 0 and "viewer (teams: none)" in out
+    out_file = tmp_path / "log.csv"
+    _run("access-log", "export", "--since", "2000-01-01", "--out", str(out_file), "--db", db)
+    rows = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    assert [(r["action"], r["subject_id"], r["reason"]) for r in rows[1:]] == [
+        ("change", "a.khan", "role qa -> supervisor; teams none -> East, North"),
+        ("change", "a.khan", "role supervisor -> viewer; teams East, North -> none"),
+    ]
+    code, out, _ = _run("access-log", "verify", "--db", db)
+    assert code == 0 and "intact" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -45,15 +46,54 @@ def _password(from_stdin: bool) -> str:
     show_default=True,
     help="Sessions end after this long without a request.",
 )
-def serve(db: str | None, host: str, port: int, key_file: Path | None, idle_minutes: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes answering side by side (default: one per CPU, at most 4).",
+)
+def serve(
+    db: str | None,
+    host: str,
+    port: int,
+    key_file: Path | None,
+    idle_minutes: int,
+    workers: int | None,
+) -> None:
     """Serve the web workspace over the store (dashboards, cases, children, API)."""
     import uvicorn
 
     from caseguard.web import create_app
+    from caseguard.web.app import ENV_IDLE, ENV_KEY_FILE
 
-    app = create_app(db, key_file=key_file, idle_minutes=idle_minutes)
-    out.print(f"caseguard on http://{host}:{port}/ (Ctrl+C stops it)", soft_wrap=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    count = workers or default_workers()
+    app = create_app(db, key_file=key_file, idle_minutes=idle_minutes)  # checks all, migrates
+    out.print(
+        f"caseguard on http://{host}:{port}/ ({count} worker{'s' if count > 1 else ''}; "
+        "Ctrl+C stops it)",
+        soft_wrap=True,
+    )
+    if count == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+        return
+    if db:
+        os.environ["CASEGUARD_DB"] = db
+    if key_file:
+        os.environ[ENV_KEY_FILE] = str(key_file.resolve())
+    os.environ[ENV_IDLE] = str(idle_minutes)
+    uvicorn.run(
+        "caseguard.web.app:from_environment",
+        factory=True,
+        workers=count,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=True,
+    )
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 @main.group()
@@ -158,6 +198,40 @@ def users_set_password(name: str, password_stdin: bool, db: str | None) -> None:
             ),
         )
     out.print(f"Password set for {name}")
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.option("--role", required=True, help="viewer, supervisor, qa, inspector or admin.")
+@click.option(
+    "--team", "teams", multiple=True, help="A team the user sees (repeat; replaces the old)."
+)
+@db_option
+def users_set_role(name: str, role: str, teams: tuple[str, ...], db: str | None) -> None:
+    """Change a user's role and teams (at once, on their next request); logged."""
+    from caseguard.web.auth import access
+    from caseguard.web.auth import users as lib
+
+    chosen = lib.role_of(role)
+    with Store.open(db) as store:
+        before = lib.get_user(store.engine, name=name)
+        user = lib.set_role(store.engine, name, chosen, teams)
+        access.append(
+            store.engine,
+            access.Entry(
+                "change",
+                actor="cli",
+                subject_type="user",
+                subject_id=name,
+                reason=f"role {before.role.value} -> {user.role.value}; "
+                f"teams {_teams_text(before.teams)} -> {_teams_text(user.teams)}",
+            ),
+        )
+    out.print(f"{user.name} is now {user.role.value} (teams: {_teams_text(user.teams)})")
+
+
+def _teams_text(teams: frozenset[str]) -> str:
+    return ", ".join(sorted(teams)) or "none"
 
 
 @main.group()

@@ -130,6 +130,8 @@ def scrub(
     """
     if not text or not (names or own):
         return text
+    if _none_in(text, names, own or {}):
+        return text
     if strict:
         names = NameIndex(names.labels, frozenset())
     spans: list[tuple[int, int, str]] = []
@@ -139,6 +141,21 @@ def scrub(
             if hit is not None:
                 spans.append(hit)
     return _replace(text, spans) if spans else text
+
+
+PREFILTER_KEYS = 64
+
+
+def _none_in(text: str, names: NameIndex, own: Mapping[str, str]) -> bool:
+    """True when no name part can be in ``text``: a quick test for a small index.
+
+    For ASCII text a word's key is the word case-folded (with ` as '), so a word that
+    is a name part, a possessive of one or parts joined together holds that part as a
+    substring of the folded text; when no part is a substring, nothing is replaced."""
+    if len(names.labels) + len(own) > PREFILTER_KEYS or not text.isascii():
+        return False
+    folded = text.replace("`", "'").casefold()
+    return not any(key in folded for key in (*own, *names.labels))
 
 
 def _hit(

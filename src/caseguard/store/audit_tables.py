@@ -77,3 +77,13 @@ sa.Index(
     audit_findings.c.subject_id,
     audit_findings.c.rule,
 )
+sa.Index(  # the case list sorted by grade, worst first (migration 0006_web_speed)
+    "ix_audit_cases_run_grade_rank",
+    audit_cases.c.run_id,
+    audit_cases.c.grade,
+    audit_cases.c.critical.desc(),
+    audit_cases.c.major.desc(),
+    audit_cases.c.case_id,
+)
+sa.Index("ix_audit_cases_case", audit_cases.c.case_id)  # a case across runs
+sa.Index("ix_audit_findings_case", audit_findings.c.subject_id, audit_findings.c.subject_type)

@@ -82,3 +82,7 @@ sa.Index("ix_cases_child_id", BUNDLE_TABLES["cases"].c.child_id)
 sa.Index("ix_notes_case_id", BUNDLE_TABLES["notes"].c.case_id)
 sa.Index("ix_actions_case_id", BUNDLE_TABLES["actions"].c.case_id)
 sa.Index("ix_missing_episodes_child_id", BUNDLE_TABLES["missing_episodes"].c.child_id)
+# A child's network: the other children an adult is linked to (migration 0006_web_speed).
+sa.Index("ix_case_persons_person_id", BUNDLE_TABLES["case_persons"].c.person_id)
+sa.Index("ix_missing_episodes_found_with", BUNDLE_TABLES["missing_episodes"].c.found_with_person_id)
+sa.Index("ix_cases_team", BUNDLE_TABLES["cases"].c.team)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import os
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from caseguard import __version__
 from caseguard.errors import UsageError
@@ -31,19 +35,53 @@ HEADERS = {
 }
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        response.headers.update(HEADERS)
-        if not request.url.path.startswith(("/static", "/assets")):
-            response.headers["Cache-Control"] = "no-store"
-        return response
+class SecurityHeaders:
+    """Security headers on every answer, and ``no-store`` on all but static files.
+
+    Plain ASGI (not Starlette's ``BaseHTTPMiddleware``, which costs a task and a stream
+    per request): it only rewrites the headers of the response's start message."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith(("/static", "/assets"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(HEADERS)
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _key(db: str | None, key_file: str | Path | None) -> bytes:
     """The pseudonym key: the same one ``caseguard report`` uses beside a SQLite store."""
     base = Path(db).resolve().parent if db and "://" not in db else Path.cwd()
     return load_key(key_file, base / "web").key
+
+
+def _form_secret(key: bytes) -> str:
+    """The login form's signing secret, the same in every worker process of one server."""
+    return hmac.new(key, b"caseguard login form", hashlib.sha256).hexdigest()
+
+
+ENV_KEY_FILE = "CASEGUARD_WEB_KEY_FILE"
+ENV_IDLE = "CASEGUARD_WEB_IDLE_MINUTES"
+
+
+def from_environment() -> FastAPI:
+    """The app of one worker process of ``caseguard serve --workers N`` (uvicorn's factory):
+    the store from ``$CASEGUARD_DB``, the key file and idle time as ``serve`` set them."""
+    key_file = os.environ.get(ENV_KEY_FILE) or None
+    idle = int(os.environ.get(ENV_IDLE, "30"))
+    return create_app(os.environ.get("CASEGUARD_DB"), key_file=key_file, idle_minutes=idle)
 
 
 def create_app(
@@ -59,8 +97,9 @@ def create_app(
             "the web app's front-end files are missing", hint="run `make web-assets` (npm)"
         )
     store = Store.open(db)
+    key = key or _key(db, key_file)
     settings = Settings(
-        store.engine, key or _key(db, key_file), idle=dt.timedelta(minutes=idle_minutes)
+        store.engine, key, idle=dt.timedelta(minutes=idle_minutes), secret=_form_secret(key)
     )
     app = FastAPI(
         title="caseguard",

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 LONDON = ZoneInfo("Europe/London")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -19,8 +20,8 @@ def london(moment: dt.datetime | None) -> str:
     """A stored (UTC) moment as Europe/London local time: ``5 Mar 2024 14:20``."""
     if moment is None:
         return "–"
-    local = moment.replace(tzinfo=dt.UTC).astimezone(LONDON)
-    return local.strftime("%-d %b %Y %H:%M")
+    t = moment.replace(tzinfo=dt.UTC).astimezone(LONDON)
+    return f"{t.day} {MONTHS[t.month - 1]} {t.year} {t.hour:02d}:{t.minute:02d}"  # no strftime
 
 
 def pct(value: float | None, digits: int = 1) -> str:

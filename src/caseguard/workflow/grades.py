@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,11 +49,21 @@ class CaseGrades:
 def _grades_rule(conn: sa.Connection, run_id: int) -> Any:
     source = conn.execute(sa.select(audit_runs.c.rubric).where(audit_runs.c.run_id == run_id))
     name = source.scalar()
+    path = None if name in (None, "", "default") else str(name)
     try:
-        rubric = load_rubric(None if name in (None, "", "default") else name)
+        stamp = Path(path).stat().st_mtime_ns if path else 0
+    except OSError:
+        path, stamp = None, 0  # the file has gone: the shipped grade rules
+    return _rubric_grades(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _rubric_grades(path: str | None, stamp: int) -> Any:
+    """The grade rules of a rubric file as it was at ``stamp`` (read once, not per page)."""
+    try:
+        return load_rubric(path).grades
     except ConfigError:
-        rubric = load_rubric(None)  # the file has gone: the shipped grade rules
-    return rubric.grades
+        return load_rubric(None).grades
 
 
 def case_grades(engine: sa.Engine, run_id: int, case_id: str) -> CaseGrades | None:

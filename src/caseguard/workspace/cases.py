@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from caseguard.standards.registry import all_rules
 from caseguard.store.audit_tables import audit_cases, audit_findings
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.labels import store_pseudonymiser
+from caseguard.workspace.listing import kept_count, latest_load, page_of, segments
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
 from caseguard.workspace.runs import Run, latest_run, summary
 from caseguard.workspace.scope import Scope
@@ -113,12 +114,61 @@ def _order(sort: Sort) -> list[sa.ColumnElement[Any]]:
     ac = audit_cases.c
     if sort == "reported_at":
         return [CASES.c.reported_at.desc(), ac.case_id]
-    if sort == "grade":
-        rank = sa.case({g: n for g, n in GRADE_ORDER.items()}, value=ac.grade, else_=3)
-        return [rank, ac.critical.desc(), ac.major.desc(), ac.case_id]
     if sort == "reference":
         return [CASES.c.reference, ac.case_id]
     return [ac.case_id]
+
+
+_COLS = (
+    audit_cases.c.case_id,
+    CASES.c.reference,
+    audit_cases.c.category,
+    CASES.c.team,
+    CASES.c.area,
+    CASES.c.status,
+    CASES.c.reported_at,
+    audit_cases.c.grade,
+    audit_cases.c.failed_rules,
+)
+_JOINED = audit_cases.join(CASES, CASES.c.case_id == audit_cases.c.case_id, isouter=True)
+
+
+def _needs_cases(scope: Scope, f: CaseFilter) -> bool:
+    return scope.teams is not None or any((f.team, f.area, f.status, f.q))
+
+
+def _count_key(run: Run, load: int, scope: Scope, f: CaseFilter) -> tuple[Any, ...]:
+    teams = tuple(sorted(scope.teams)) if scope.teams is not None else None
+    filters = (f.grade, f.rule, f.team, f.area, f.category, f.status, f.q)
+    return (run.run_id, run.started_at, load, teams, *filters)
+
+
+def _count(conn: sa.Connection, run: Run, scope: Scope, f: CaseFilter, load: int) -> int:
+    """How many of the run's cases pass the filters (counted once per run and load)."""
+    if not _needs_cases(scope, f) and not any((f.rule, f.category)):
+        grades = summary(conn.engine, run.run_id).get("grades", {})
+        if f.grade is None and grades:
+            return run.cases
+        if f.grade in grades:
+            return int(grades[f.grade]["count"])
+    counted = _JOINED if _needs_cases(scope, f) else audit_cases
+    query = sa.select(sa.func.count()).select_from(counted).where(*_where(run.run_id, scope, f))
+    return kept_count(
+        conn.engine, _count_key(run, load, scope, f), lambda: int(conn.execute(query).scalar_one())
+    )
+
+
+def _grade_rows(
+    conn: sa.Connection, run: Run, scope: Scope, f: CaseFilter, load: int, offset: int, size: int
+) -> list[Any]:
+    """One page sorted by grade (worst first), read segment by segment from the index."""
+    if f.grade:
+        parts = [(audit_cases.c.grade == f.grade, _count(conn, run, scope, f, load))]
+    else:
+        counts = {g: _count(conn, run, scope, replace(f, grade=g), load) for g in GRADE_ORDER}
+        parts = segments(tuple(GRADE_ORDER), counts, _count(conn, run, scope, f, load))
+    query = sa.select(*_COLS).select_from(_JOINED).where(*_where(run.run_id, scope, f))
+    return page_of(conn, query, parts, offset, size)
 
 
 def list_cases(engine: sa.Engine, scope: Scope, f: CaseFilter) -> CaseList:
@@ -126,39 +176,27 @@ def list_cases(engine: sa.Engine, scope: Scope, f: CaseFilter) -> CaseList:
     run = latest_run(engine)
     if run is None:
         return CaseList(None, [], 0, 1, 1, f)
-    ac = audit_cases.c
-    joined = audit_cases.join(CASES, CASES.c.case_id == ac.case_id, isouter=True)
-    conds = _where(run.run_id, scope, f)
     size = max(1, min(f.page_size, MAX_PAGE_SIZE))
-    cols = [
-        ac.case_id,
-        CASES.c.reference,
-        ac.category,
-        CASES.c.team,
-        CASES.c.area,
-        CASES.c.status,
-        CASES.c.reported_at,
-        ac.grade,
-        ac.failed_rules,
-    ]
-    needs_cases = scope.teams is not None or any((f.team, f.area, f.status, f.q))
-    counted = joined if needs_cases else audit_cases
     with engine.connect() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(counted).where(*conds)
-        ).scalar_one()
+        load = latest_load(conn)
+        total = _count(conn, run, scope, f, load)
         pages = max(1, -(-total // size))
         page = max(1, min(f.page, pages))
-        query = (
-            sa.select(*cols)
-            .select_from(joined)
-            .where(*conds)
-            .order_by(*_order(f.sort))
-            .limit(size)
-            .offset((page - 1) * size)
-        )
-        rows = [_row(r) for r in conn.execute(query)]
-        options = _options(summary(engine, run.run_id), scope)
+        offset = (page - 1) * size
+        if f.sort == "grade":
+            found = _grade_rows(conn, run, scope, f, load, offset, size)
+        else:
+            query = (
+                sa.select(*_COLS)
+                .select_from(_JOINED)
+                .where(*_where(run.run_id, scope, f))
+                .order_by(*_order(f.sort))
+                .limit(size)
+                .offset(offset)
+            )
+            found = list(conn.execute(query))
+        rows = [_row(r) for r in found]
+    options = _options(summary(engine, run.run_id), scope)
     return CaseList(run, rows, int(total), page, pages, f, options)
 
 

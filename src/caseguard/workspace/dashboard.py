@@ -3,6 +3,7 @@ trends across runs, and breakdowns by team, area and category (each chart with i
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,11 +82,29 @@ def _rate(s: dict[str, Any], rule: str) -> float:
     return 100.0 * int(v["fail"]) / (int(v["fail"]) + int(v["pass"]))
 
 
+_boards: weakref.WeakKeyDictionary[sa.Engine, tuple[tuple[Any, ...], Dashboard]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def dashboard(engine: sa.Engine) -> Dashboard | None:
-    """The dashboard of the latest finished run, or None when no run is recorded."""
+    """The dashboard of the latest finished run, or None when no run is recorded.
+
+    Recorded runs never change, so the board (tables and charts) is built once for a
+    given list of runs and kept until another run is recorded."""
     runs = list_runs(engine, limit=TREND_RUNS)
     if not runs:
         return None
+    key = tuple((r.run_id, r.started_at) for r in runs)
+    kept = _boards.get(engine)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    board = _build(engine, runs)
+    _boards[engine] = (key, board)
+    return board
+
+
+def _build(engine: sa.Engine, runs: list[Run]) -> Dashboard:
     latest = runs[0]
     s = summary(engine, latest.run_id)
     total = int(s.get("cases", 0))

@@ -13,8 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Generator
-from contextlib import closing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -74,8 +73,7 @@ def append(engine: sa.Engine, entry: Entry, at: dt.datetime | None = None) -> in
         "outcome": entry.outcome,
     }
     with _LOCK, engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("LOCK TABLE access_log IN EXCLUSIVE MODE"))
+        _lock(conn)
         last = conn.execute(
             sa.select(access_log.c.row_hash).order_by(access_log.c.seq.desc()).limit(1)
         ).scalar()
@@ -85,6 +83,15 @@ def append(engine: sa.Engine, entry: Entry, at: dt.datetime | None = None) -> in
         inserted = conn.execute(access_log.insert().values(**values)).inserted_primary_key
     assert inserted is not None
     return int(inserted[0])
+
+
+def _lock(conn: sa.Connection) -> None:
+    """Hold the log's write lock from before the last hash is read, so that two writers
+    (web workers are separate processes) never chain to the same row."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("LOCK TABLE access_log IN EXCLUSIVE MODE"))
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,22 +105,31 @@ class Verdict:
 
 
 def _rows(
-    conn: sa.Connection, since: dt.datetime | None = None
-) -> Generator[dict[str, Any], None, None]:
-    query = sa.select(access_log).order_by(access_log.c.seq)
-    if since is not None:
-        query = query.where(access_log.c.at >= since)
-    with conn.execution_options(yield_per=5000).execute(query) as result:
-        for row in result.mappings():
-            yield dict(row)
+    conn: sa.Connection, since: dt.datetime | None = None, batch: int = 5000
+) -> Iterator[dict[str, Any]]:
+    """Every row (from ``since``) in order, read in pages by ``seq``: each page a plain
+    query whose cursor is closed before the next, so no server-side cursor is left open
+    however early the caller stops."""
+    after = 0
+    while True:
+        query = sa.select(access_log).where(access_log.c.seq > after)
+        if since is not None:
+            query = query.where(access_log.c.at >= since)
+        page = [
+            dict(r) for r in conn.execute(query.order_by(access_log.c.seq).limit(batch)).mappings()
+        ]
+        yield from page
+        if len(page) < batch:
+            return
+        after = int(page[-1]["seq"])
 
 
 def verify(engine: sa.Engine) -> Verdict:
     """Check every row's hash and its link to the row before."""
     prev = GENESIS
     count = 0
-    with engine.connect() as conn, closing(_rows(conn)) as rows:
-        for row in rows:
+    with engine.connect() as conn:
+        for row in _rows(conn):
             count += 1
             if row["prev_hash"] != prev or row_hash(row, prev) != row["row_hash"]:
                 return Verdict(count, int(row["seq"]))

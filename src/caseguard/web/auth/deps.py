@@ -17,6 +17,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from caseguard.web.auth import access, sessions, users
 from caseguard.web.auth.roles import Capability, User, scope_for
@@ -135,7 +136,7 @@ def require(capability: Capability) -> Callable[[Request], Awaitable[Caller | No
     """The dependency for routes that need ``capability`` (cached: one per capability)."""
 
     async def dependency(request: Request) -> Caller | None:
-        caller = _caller(request)
+        caller = await run_in_threadpool(_caller, request)  # store reads off the event loop
         request.state.caller = caller  # error pages show who is signed in
         if capability is Capability.PUBLIC:
             return caller
