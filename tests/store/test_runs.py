@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from caseguard.bundle import open_bundle
 from caseguard.cli import main
 from caseguard.store import Store, migrate
 from caseguard.store.audit_tables import audit_cases, audit_findings, audit_rule_counts, audit_runs
+from caseguard.store.runs import RunInfo, record_run
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -73,3 +75,40 @@ def test_bundle_audit_records_in_db_given(small_bundle: Path, tmp_path: Path) ->
     assert "audit run 2" in again.stdout
     with Store.open(str(store)) as st, st.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(audit_runs)).scalar() == 2
+
+
+def test_only_failing_findings_are_recorded_whatever_their_text(db: str, tmp_path: Path) -> None:
+    """Lines are filtered as text before parsing: a passing finding whose message says
+    "fail" is not recorded, and odd text in a failing one comes through unchanged."""
+    lines = [
+        {"rule": "A", "subject_type": "case", "subject_id": "K1", "status": "pass",
+         "severity": None, "message": 'said "fail" twice', "evidence": ["K1"]},
+        {"rule": "B", "subject_type": "case", "subject_id": "K1", "status": "fail",
+         "severity": "major", "message": 'quote " tab \t unit \x1f ünï "fail"',
+         "evidence": ["K1", "N2"]},
+        {"rule": "C", "subject_type": "child", "subject_id": "C1", "status": "not_applicable",
+         "severity": None, "message": "fail", "evidence": []},
+        {"rule": "D", "subject_type": "case", "subject_id": "K2", "status": "fail",
+         "severity": None, "message": "", "evidence": []},
+    ]  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "findings.jsonl").write_text(
+        "".join(json.dumps(x, separators=(",", ":")) + "\n" for x in lines), encoding="utf-8"
+    )
+    (out / "cases.csv").write_text(
+        "case_id,category,grade,critical,major,minor,failed_rules\nK1,cse,inadequate,0,1,0,B\n"
+    )
+    now = dt.datetime(2025, 1, 1)
+    info = RunInfo("t", now, "default", "v1", None, now, now, {"cases": 1})
+    with Store.open(db) as store:
+        run_id = record_run(store.engine, info, out)
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(audit_findings).where(audit_findings.c.run_id == run_id)
+            ).mappings()
+            got = {(r["rule"], r["message"], r["severity"], r["evidence"]) for r in rows}
+    assert got == {
+        ("B", 'quote " tab \t unit \x1f ünï "fail"', "major", '["K1","N2"]'),
+        ("D", "", None, "[]"),
+    }

@@ -107,17 +107,37 @@ def _case_batches(path: Path, run_id: int) -> Iterator[pl.DataFrame]:
     yield from frame.select("run_id", *CASE_COLS).collect().iter_slices(BATCH)
 
 
+_FINDING = pl.Struct(
+    {
+        "rule": pl.String,
+        "subject_type": pl.String,
+        "subject_id": pl.String,
+        "status": pl.String,
+        "severity": pl.String,
+        "message": pl.String,
+        "evidence": pl.List(pl.String),
+    }
+)
+
+
 def _finding_batches(path: Path, run_id: int) -> Iterator[pl.DataFrame]:
+    """The failing findings of ``findings.jsonl``: its lines read as text, only those
+    holding ``"fail"`` parsed (most findings pass), then the parsed status checked."""
     if not path.exists() or path.stat().st_size == 0:
         return
     evidence = (
-        pl.struct(pl.col("evidence").cast(pl.List(pl.String)))
+        pl.struct(pl.col("evidence"))
         .struct.json_encode()
         .str.strip_prefix('{"evidence":')
         .str.strip_suffix("}")
     )
+    lines = pl.scan_csv(  # one column: JSON text never holds a raw \x1f
+        path, has_header=False, separator="\x1f", quote_char=None, schema={"line": pl.String}
+    )
     frame = (
-        pl.scan_ndjson(path)
+        lines.filter(pl.col("line").str.contains('"fail"', literal=True))
+        .select(pl.col("line").str.json_decode(_FINDING).alias("f"))
+        .unnest("f")
         .filter(pl.col("status") == "fail")
         .with_columns(run_id=pl.lit(run_id, pl.Int64), evidence=evidence)
         .select(*FINDING_COLS, "evidence")
