@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import closing
 
 import httpx
@@ -89,3 +90,22 @@ def test_state_changes_refuse_a_missing_csrf_token(site: Site) -> None:
         assert missing.status_code == 422
         page = client.get("/queue")
         assert page.status_code == 200 and 'id="queue-counts"' in page.text
+
+
+def _overrides_shown(site: Site) -> int:
+    with closing(site.client("viewer")) as viewer:
+        page = viewer.get("/dashboard").text
+    found = re.search(r'id="overrides-applied">Overrides applied to this run: <strong>(\d+)', page)
+    assert found, "the dashboard does not say how many overrides apply"
+    return int(found.group(1))
+
+
+def test_dashboard_states_the_overrides_applied(site: Site) -> None:
+    before = _overrides_shown(site)
+    with _api(site, "qa") as client:
+        items = client.get("/api/queue").json()["items"]
+        fresh = next(i for i in items if i["status"] == "open" and i["decision"] is None)
+        override = {"decision": "override", "status": "pass", "reason": "seen, recorded elsewhere"}
+        posted = client.post(f"/api/findings/{fresh['finding_id']}/decisions", json=override)
+        assert posted.status_code == 201, posted.text
+    assert _overrides_shown(site) == before + 1

@@ -267,5 +267,6 @@ def export_findings_cmd(
         data_source=data_source,
     )
     click.echo(f"wrote {done.rows:,} findings to {done.path}")
+    click.echo(f"Overrides: {done.overrides.sentence}")
     if identify:
         click.echo("IDENTIFIABLE: the export contains record ids and names")

@@ -19,6 +19,7 @@ from caseguard.privacy.secrets import holds_mask
 from caseguard.report.audit_dir import Audit, read_audit
 from caseguard.report.context import ReportContext
 from caseguard.report.data import CaseData
+from caseguard.report.overrides import Overrides, overrides_for
 from caseguard.report.pseudonyms import Pseudonymiser, key_fingerprint
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ def build_report(
         _key_source(key, key_file, out),
         compare_with,
         tick,
+        overrides_for(str(source), audit_dir),
     )
     with ExitStack() as stack:
         if staged is None:
@@ -193,6 +195,7 @@ class _Job:
     key: KeySource
     compare_with: str | Path | None
     tick: Progress
+    overrides: Overrides
 
 
 def _stage(source: str, folder: Path, tick: Progress) -> Staged:
@@ -235,6 +238,7 @@ def _build(job: _Job, staged: Staged) -> ReportResult:
         listed=job.listed,
         paged_cases=frozenset(paged),
         staged=records,
+        overrides=job.overrides,
     )
     result = _write_all(ctx, job.out, job.formats, job.key, job.tick)
     return ReportResult(

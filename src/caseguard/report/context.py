@@ -13,6 +13,7 @@ from caseguard.privacy.names import NameIndex, own_names, scrub
 from caseguard.report.audit_dir import Audit, CaseRow, Finding
 from caseguard.report.data import Case, CaseData, Child
 from caseguard.report.language import Mark, screen_text
+from caseguard.report.overrides import Overrides
 from caseguard.report.pseudonyms import Pseudonymiser, age_on
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class ReportContext:
     listed: int = 100  # inadequate cases listed in the report (all are in inadequate.csv)
     paged_cases: frozenset[str] = frozenset()  # cases with their own page
     staged: StagedRecords | None = None  # the whole audit's tables (a report's sections)
+    overrides: Overrides = field(default_factory=lambda: Overrides(0, None))
     _marks: dict[str, list[Mark]] = field(default_factory=dict)
     _ids: dict[str, bool] = field(default_factory=dict)  # a known id: is it a child's?
 

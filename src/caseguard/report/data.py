@@ -250,7 +250,7 @@ def load_case_data(source: str | Path) -> CaseData:
     """
     text = str(source)
     data = CaseData(text)
-    frames = _store_frames(text) if _looks_like_store(text) else _bundle_frames(text)
+    frames = _store_frames(text) if looks_like_store(text) else _bundle_frames(text)
     for table, frame in frames:
         data.add_frame(table, frame)
     return data
@@ -261,13 +261,13 @@ def frames_of(
 ) -> Iterator[tuple[str, pl.DataFrame]]:
     """The accepted rows of a bundle or store, a frame (block) at a time."""
     text = str(source)
-    frames = _store_frames(text) if _looks_like_store(text) else _bundle_frames(text)
+    frames = _store_frames(text) if looks_like_store(text) else _bundle_frames(text)
     for table, frame in frames:
         if tables is None or table in tables:
             yield table, frame
 
 
-def _looks_like_store(text: str) -> bool:
+def looks_like_store(text: str) -> bool:
     if "://" in text or looks_like_conninfo(text):
         return True
     return Path(text).suffix.lower() in (".db", ".sqlite", ".sqlite3")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from caseguard.privacy.names import NameIndex, own_names, scrub
 from caseguard.privacy.spreadsheet import guard
 from caseguard.report.audit_dir import read_audit
 from caseguard.report.data import frames_of
+from caseguard.report.overrides import Overrides, overrides_for
 from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.report.tables import write_xlsx
 
@@ -44,6 +45,7 @@ _ID = re.compile(r"(?<![\w-])[\w-]*\d[\w-]*(?![\w-])")
 class Export:
     path: Path
     rows: int
+    overrides: Overrides = field(default_factory=lambda: Overrides(0, None))
 
 
 def _tables(source: str) -> dict[str, pl.DataFrame]:
@@ -189,4 +191,4 @@ def export_findings(
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COLUMNS)
             writer.writerows([guard(str(r[c])) for c in COLUMNS] for r in rows)
-    return Export(path, len(rows))
+    return Export(path, len(rows), overrides_for(source, audit_dir))

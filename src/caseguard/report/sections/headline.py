@@ -24,5 +24,8 @@ def build(ctx: ReportContext) -> Section:
         rows.append(row)
     chart = charts.to_svg(charts.grade_bars(rows)) if n else ""
     return Section(
-        "grades", "Headline grades", "headline.html", {"rows": rows, "n": n, "chart": chart}
+        "grades",
+        "Headline grades",
+        "headline.html",
+        {"rows": rows, "n": n, "chart": chart, "overrides": ctx.overrides.sentence},
     )

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, Response
 
 from caseguard.web.auth.deps import ForDashboard, NotFound
 from caseguard.web.rendering import page
+from caseguard.workflow.grades import overrides_applied
 from caseguard.workspace.dashboard import BREAKDOWNS, dashboard
 from caseguard.workspace.runs import get_run, list_runs
 
@@ -17,8 +18,17 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/dashboard")
 def dashboard_page(request: Request, caller: ForDashboard) -> Response:
-    board = dashboard(caller.settings.engine)
-    return page(request, "dashboard.html", caller=caller, board=board, breakdowns=BREAKDOWNS)
+    engine = caller.settings.engine
+    board = dashboard(engine)
+    overrides = overrides_applied(engine, board.run.run_id) if board else 0
+    return page(
+        request,
+        "dashboard.html",
+        caller=caller,
+        board=board,
+        breakdowns=BREAKDOWNS,
+        overrides=overrides,
+    )
 
 
 @router.get("/runs")
