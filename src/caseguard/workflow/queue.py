@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,7 +68,18 @@ class Queue:
     run: Run | None
     items: list[QueueItem]
 
-    @property
+    @cached_property
+    def json(self) -> bytes:
+        """The queue as ``GET /api/queue`` answers it (made once: a queue is kept while
+        the store's latest run and last decision are the same)."""
+        body = {
+            "run_id": self.run.run_id if self.run else None,
+            "counts": self.counts,
+            "items": [i.as_dict() for i in self.items],
+        }
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+    @cached_property
     def counts(self) -> dict[str, int]:
         done = sum(1 for i in self.items if i.status.done)
         overdue = sum(1 for i in self.items if i.status is ItemStatus.OVERDUE)

@@ -119,15 +119,12 @@ def queue_decide(
     return RedirectResponse(target, status_code=303)
 
 
-@api.get("/queue")
-def api_queue(caller: ForQueue) -> dict[str, Any]:
-    """Your open items (every item of your teams in the latest run), in working order."""
+@api.get("/queue", response_model=dict[str, Any])
+def api_queue(caller: ForQueue) -> Response:
+    """Your open items (every item of your teams in the latest run), in working order:
+    ``run_id``, ``counts`` (open, overdue, done) and ``items``."""
     queue = queue_for(caller.settings.engine, caller.scope.teams)
-    return {
-        "run_id": queue.run.run_id if queue.run else None,
-        "counts": queue.counts,
-        "items": [i.as_dict() for i in queue.items],
-    }
+    return Response(queue.json, media_type="application/json")
 
 
 @api.post("/findings/{finding_id}/decisions", status_code=201)
