@@ -268,14 +268,14 @@ def bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 
 HEAD = """# Web workspace benchmark
 
-`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users}`
+`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users} --workers {workers}`
 on {machine}; load average at the end {load:.1f} (the machine is shared with other work).
 
 Store: {cases:,} synthetic cases, loaded with `Store.load`, audited once with the run
 recorded in the store. Load: {users} signed-in `qa` users (one session each), each looping
 dashboard → case list (a random grade filter and page, sorted by grade) → case page
-(a random case) → child page (a random child) for the whole time; `caseguard serve`
-(uvicorn, one process) on 127.0.0.1; the client is async httpx in another process.
+(a random case) → child page (a random child) for the whole time; `caseguard serve
+--workers {workers}` on 127.0.0.1; the client is async httpx in another process.
 
 ## Pages
 
@@ -295,6 +295,7 @@ def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         cases=args.cases,
         seconds=args.seconds,
         users=args.users,
+        workers=args.workers,
         machine=machine(),
         load=os.getloadavg()[0],
     )

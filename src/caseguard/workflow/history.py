@@ -15,7 +15,7 @@ from caseguard.store.audit_tables import audit_cases, audit_findings, audit_runs
 from caseguard.workflow.decisions import on_subjects
 from caseguard.workflow.grades import CaseGrades, case_grades
 from caseguard.workflow.records import Decision
-from caseguard.workspace.runs import latest_run
+from caseguard.workspace.runs import Run, latest_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,9 @@ def rule_histories(conn: sa.Connection, case_id: str) -> list[RuleHistory]:
     return out
 
 
-def case_workflow(engine: sa.Engine, case_id: str) -> CaseWorkflow:
-    run = latest_run(engine)
+def case_workflow(engine: sa.Engine, case_id: str, run: Run | None = None) -> CaseWorkflow:
+    """The case's decisions, two grades in ``run`` (default: the latest) and history."""
+    run = run or latest_run(engine)
     with engine.connect() as conn:
         decisions = on_subjects(conn, "case", [case_id])
         history = rule_histories(conn, case_id)
