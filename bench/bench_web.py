@@ -268,7 +268,8 @@ def bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 
 HEAD = """# Web workspace benchmark
 
-`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users} --workers {workers}`
+`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users}
+--workers {workers}`
 on {machine}; load average at the end {load:.1f} (the machine is shared with other work).
 
 Store: {cases:,} synthetic cases, loaded with `Store.load`, audited once with the run
