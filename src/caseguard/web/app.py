@@ -110,6 +110,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    settings.children.build()  # pseudonym → child id, before the first child page
     screen_text("warm up the language screen", None)  # compiled once, not on a first page
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -44,13 +44,19 @@ class ChildIndex:
     def child_id(self, pseudonym: str) -> str | None:
         found = self._map.get(pseudonym)
         if found is None and time.monotonic() - self._built > REBUILD_AFTER_S:
-            self._build()
+            self.build()
             found = self._map.get(pseudonym)
         return found
 
-    def _build(self) -> None:
-        with self._lock, self._engine.connect() as conn:
-            ids = conn.execute(sa.select(T["children"].c.child_id)).scalars().all()
+    def build(self) -> None:
+        """(Re)build the map; requests that missed together wait for one build, not one
+        each (the app builds it once at start, so no first request waits for it)."""
+        asked = time.monotonic()
+        with self._lock:
+            if self._built >= asked:
+                return  # built while this request waited for the lock
+            with self._engine.connect() as conn:
+                ids = conn.execute(sa.select(T["children"].c.child_id)).scalars().all()
             pseudo = store_pseudonymiser(self._engine, self._key)
             self._map = {pseudo.child(str(i)): str(i) for i in ids}
             self._built = time.monotonic()
