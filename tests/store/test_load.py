@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from caseguard.bundle import open_bundle
+from caseguard.bundle import csvblocks, open_bundle
 from caseguard.errors import BundleError
 from caseguard.store import Store
+from caseguard.store import bulk
 from caseguard.store import load as load_module
 from caseguard.store.tables import BUNDLE_TABLES, extra_rows, rejected_rows
 from tests.bundle.minimal import MINIMAL, replace, write
@@ -95,7 +96,9 @@ def test_rejected_rows_and_unknown_tables_are_kept(db: str, tmp_path: Path) -> N
 def test_failure_half_way_leaves_store_unchanged(
     db: str, small_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(load_module, "CHUNK", 7)  # so several chunks are written before the failure
+    # small blocks and batches, so several are written before the failure
+    monkeypatch.setattr(csvblocks, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(bulk, "BATCH", 7)
     broken = tmp_path / "broken"
     shutil.copytree(small_bundle, broken)
     with (broken / "notes.csv").open("ab") as fh:

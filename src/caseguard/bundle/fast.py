@@ -8,10 +8,16 @@ accepted as typed columns. Every other row goes through ``Validator``, the one
 place that words problems, with the same id index. Layouts without a column reader
 (JSON Lines, Excel, typed Parquet) go through ``Validator`` block by block.
 The accepted rows come out as typed Polars frames, in row order, with ``__row``.
+
+For a load (``keep=True``) it also keeps what the row validator's outcomes carry: each
+frame has ``__extra`` (the row's unknown columns as JSON text, or null), every
+``Rejected`` outcome with its cells waits in ``rejected`` until the caller takes it,
+and the rows of unknown tables come out as frames of ``__row`` and ``__extra``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +42,7 @@ from caseguard.bundle.validate import (
     BLOCK,
     Accepted,
     Readers,
+    Rejected,
     TableCount,
     ValidationReport,
     Validator,
@@ -43,9 +50,19 @@ from caseguard.bundle.validate import (
     require_tables,
     unknown_rows,
 )
+from caseguard.bundle.values import to_text
 
 Block = pl.DataFrame | list[RawRow]
 PARQUET_ROWS = 200_000
+EXTRA = "__extra"
+UNKNOWN_ROWS = 20_000  # rows of an unknown table per frame
+
+
+def extra_json(cells: dict[str, Any]) -> str | None:
+    """A row's unknown columns as the store keeps them (None when there are none)."""
+    if not cells:
+        return None
+    return json.dumps(cells, sort_keys=True, default=to_text, ensure_ascii=False)
 
 
 def schema_of(spec: Table) -> dict[str, pl.DataType]:
@@ -56,9 +73,15 @@ def schema_of(spec: Table) -> dict[str, pl.DataType]:
 class FastValidator:
     """``Validator.bundle_rows``' outcomes, as counts, problems and typed frames."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
         self.index = FastIndex()
         self.rows = Validator(self.index)
+        self.keep = keep
+        self.rejected: list[Rejected] = []  # with ``keep``: taken by the caller
+
+    def schema(self, spec: Table) -> dict[str, pl.DataType]:
+        extra = {EXTRA: pl.String()} if self.keep else {}
+        return {**schema_of(spec), **extra}
 
     def bundle_frames(
         self, bundle: Bundle, report: ValidationReport
@@ -69,8 +92,7 @@ class FastValidator:
             for spec in TABLES:
                 if spec.name in bundle.tables:
                     yield from self.table_frames(spec, bundle.tables[spec.name], report)
-            for outcome in unknown_rows(bundle, report):
-                report.count(outcome)
+            yield from self._unknown(bundle, report)
         finally:
             self.rows.close()
 
@@ -85,8 +107,26 @@ class FastValidator:
                 frame = self._rows(spec, block, readers, report)
             else:
                 frame = self._frame(spec, block, readers, report)
-            if frame.height:
+            if frame.height or self.rejected:
                 yield spec.name, frame
+
+    def _unknown(
+        self, bundle: Bundle, report: ValidationReport
+    ) -> Iterator[tuple[str, pl.DataFrame]]:
+        """Rows of unknown tables: counted; with ``keep``, frames of their cells."""
+        part: list[tuple[int, str]] = []
+        table = ""
+        for outcome in unknown_rows(bundle, report):
+            report.count(outcome)
+            if not self.keep:
+                continue
+            if part and (outcome.table != table or len(part) >= UNKNOWN_ROWS):
+                yield table, _cells_frame(part)
+                part = []
+            table = outcome.table
+            part.append((outcome.number, extra_json(outcome.extra) or "{}"))
+        if part:
+            yield table, _cells_frame(part)
 
     def _rows(
         self, spec: Table, raws: list[RawRow], readers: Readers, report: ValidationReport
@@ -95,8 +135,13 @@ class FastValidator:
         for outcome in self.rows.check_block(spec, raws, readers):
             report.count(outcome)
             if isinstance(outcome, Accepted):
-                accepted.append({ROW: outcome.number, **outcome.values})
-        return pl.DataFrame(accepted, schema=schema_of(spec), orient="row")
+                row = {ROW: outcome.number, **outcome.values}
+                if self.keep:
+                    row[EXTRA] = extra_json(outcome.extra)
+                accepted.append(row)
+            elif self.keep:
+                self.rejected.append(outcome)
+        return pl.DataFrame(accepted, schema=self.schema(spec), orient="row")
 
     def _frame(
         self, spec: Table, text: pl.DataFrame, readers: Readers, report: ValidationReport
@@ -120,9 +165,26 @@ class FastValidator:
         ]
         slow_frame = self._rows(spec, raws, readers, report)
         fast = fast.select(list(schema_of(spec)))
+        if self.keep:
+            fast = fast.with_columns(_extra_column(spec, text.filter(clean)))
         if not slow_frame.height:
             return fast
         return pl.concat([fast, slow_frame]).sort(ROW)
+
+
+def _cells_frame(rows: list[tuple[int, str]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={ROW: pl.Int64(), EXTRA: pl.String()}, orient="row")
+
+
+def _extra_column(spec: Table, text: pl.DataFrame) -> pl.Series:
+    """The unknown columns of each row of a text frame, as the store keeps them."""
+    known = set(spec.names)
+    names = [n for n in text.columns if n != ROW and n.lower() not in known]
+    if not names:
+        return pl.repeat(None, text.height, dtype=pl.String, eager=True).alias(EXTRA)
+    rows = text.select(names).iter_rows()
+    values = [extra_json(dict(zip(names, cells, strict=True))) for cells in rows]
+    return pl.Series(EXTRA, values, dtype=pl.String)
 
 
 def _typed(spec: Table, text: pl.DataFrame) -> pl.DataFrame:

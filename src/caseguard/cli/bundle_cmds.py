@@ -15,7 +15,7 @@ from caseguard.bundle import ValidationReport, open_bundle
 from caseguard.bundle.check import check_bundle
 from caseguard.cli import main
 from caseguard.cli.options import db_option, format_option, out_path, zip_limit_options
-from caseguard.cli.progress import block_progress, count_progress, row_progress
+from caseguard.cli.progress import block_progress, count_progress
 from caseguard.store import LoadResult, Store
 from caseguard.synth import FORMATS, synthesise
 
@@ -99,7 +99,7 @@ def load_into(bundle: Path, db: str | None) -> LoadResult:
     """Load ``bundle`` into the store; the bundle is opened first, so a path that is not
     a bundle creates no store file."""
     with open_bundle(bundle) as opened, Store.open(db) as store:
-        with row_progress("Loading") as tick:
+        with block_progress("Loading") as tick:
             result = store.load(opened, tick)
         print_load(result, store.url)
     return result

@@ -16,8 +16,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from caseguard.bundle.validate import Outcome
-
 console = Console(stderr=True)
 
 
@@ -27,25 +25,6 @@ def _spinner(counting: bool) -> Progress:
     if counting:
         columns.append(TextColumn("{task.completed:,} rows"))
     return Progress(*columns, TimeElapsedColumn(), console=console, transient=True)
-
-
-@contextmanager
-def row_progress(label: str) -> Iterator[Callable[[Outcome], None]]:
-    """A spinner counting rows read per table; yields the per-row callback."""
-    with _spinner(counting=True) as bar:
-        task = bar.add_task(label, total=None)
-        pending = 0
-        current = ""
-
-        def tick(outcome: Outcome) -> None:
-            nonlocal pending, current
-            pending += 1
-            if outcome.table != current or pending >= 5000:
-                current = outcome.table
-                bar.update(task, advance=pending, description=f"{label}: {current}")
-                pending = 0
-
-        yield tick
 
 
 @contextmanager

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 
 from caseguard.bundle.layouts import Bundle
-from caseguard.bundle.validate import Outcome
 from caseguard.errors import StoreError
 from caseguard.privacy.secrets import display_url, hide_secrets
 from caseguard.store import audit_tables, migrate, web_tables, workflow_tables
 from caseguard.store.engine import create_engine, refusal, resolve_url
-from caseguard.store.load import LoadResult, load_bundle
+from caseguard.store.load import LoadResult, Progress, load_bundle
 from caseguard.store.tables import BUNDLE_TABLES, metadata
 
 __all__ = [
@@ -58,7 +55,7 @@ class Store:
     def url(self) -> str:
         return display_url(self.engine.url.render_as_string(hide_password=False))
 
-    def load(self, bundle: Bundle, progress: Callable[[Outcome], None] | None = None) -> LoadResult:
+    def load(self, bundle: Bundle, progress: Progress | None = None) -> LoadResult:
         try:
             return load_bundle(self.engine, bundle, progress)
         except sa.exc.SQLAlchemyError as exc:

@@ -1,31 +1,41 @@
 """Load a bundle into the store: one transaction, upsert by id, nothing lost.
 
-Rows are validated and written in chunks inside a single transaction; if anything
-fails half way (a file that turns out to be unreadable, the database going away)
-the transaction is rolled back and the store is exactly as it was. Re-loading the
-same bundle changes nothing and says so: each accepted row is *added*, *changed*
-(its content hash differs) or *unchanged*. Rejected rows are kept in
-``rejected_rows`` with every problem found; rows of unknown tables in ``extra_rows``.
+The bundle is read by the block validator (``bundle.fast``), which keeps what the row
+validator keeps: the typed values and unknown columns of accepted rows, every rejected
+row's cells and problems. Blocks of rows are hashed whole (``rowhash``), compared
+set-wise with the hashes stored under the same ids, and only added and changed rows
+are written, in bulk, on the raw database connection (``bulk``, ``bulk_pg``), all
+inside a single transaction: if anything fails half way (a file that turns out to be
+unreadable, the database going away, the process killed) the store is exactly as it
+was. Each accepted row is *added*, *changed* (its content hash differs) or
+*unchanged*. Rejected rows are kept in ``rejected_rows`` with every problem found;
+rows of unknown tables in ``extra_rows``. A reload of the very files the latest load
+read reads no row at all (``sources``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 import sqlalchemy as sa
 
+from caseguard.bundle.csvblocks import ROW
+from caseguard.bundle.fast import EXTRA, FastValidator
 from caseguard.bundle.layouts import Bundle
-from caseguard.bundle.schema import TABLE_BY_NAME, Table
-from caseguard.bundle.validate import Accepted, Outcome, Rejected, ValidationReport, Validator
+from caseguard.bundle.schema import TABLE_BY_NAME
+from caseguard.bundle.validate import Rejected, ValidationReport
 from caseguard.bundle.values import to_text
-from caseguard.store.tables import BUNDLE_TABLES, extra_rows, loads, rejected_rows
+from caseguard.store.bulk import EXTRA_TARGET, SqliteWriter, Target, Writer, bundle_target
+from caseguard.store.rowhash import hash_expr
+from caseguard.store.sources import replay, same_as_latest, source_digests
+from caseguard.store.tables import loads
 
-CHUNK = 2000
+Progress = Callable[[str, int], None]  # (table, rows) after each block
 
 
 @dataclass
@@ -55,184 +65,93 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=to_text, ensure_ascii=False)
 
 
-def row_hash(spec: Table | None, values: dict[str, Any], extra: dict[str, Any]) -> str:
-    """A content hash of a row's typed values (the same whatever layout it came from)."""
-    names = spec.names if spec else ()
-    payload = repr((tuple(values.get(n) for n in names), sorted(extra.items(), key=str)))
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+def _rejected_record(load_id: int, outcome: Rejected) -> tuple[Any, ...]:
+    problems = _json([p.as_dict() for p in outcome.problems])
+    return (load_id, outcome.table, outcome.number, _json(outcome.cells), problems)
 
 
-class _Writer:
-    """Buffers accepted and rejected rows per table and writes them in chunks."""
+def writer_for(conn: sa.Connection) -> Writer:
+    """The bulk writer for the connection's database, on its raw DBAPI connection (inside
+    the transaction SQLAlchemy began)."""
+    dbapi = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        from caseguard.store.bulk_pg import PostgresWriter
 
-    def __init__(self, conn: sa.Connection, load_id: int) -> None:
-        self.conn = conn
-        self.load_id = load_id
-        self.buffers: dict[str, list[Accepted]] = {}
-        self.rejected: list[dict[str, Any]] = []
-        self.changes: dict[str, Changes] = {}
-        self.was_empty: dict[str, bool] = {}
+        return PostgresWriter(dbapi)
+    return SqliteWriter(dbapi)
 
-    def add(self, outcome: Outcome) -> None:
-        if isinstance(outcome, Rejected):
-            self.rejected.append(
-                {
-                    "load_id": self.load_id,
-                    "table_name": outcome.table,
-                    "row_number": outcome.number,
-                    "cells": _json(outcome.cells),
-                    "problems": _json([p.as_dict() for p in outcome.problems]),
-                }
-            )
-            if len(self.rejected) >= CHUNK:
-                self._flush_rejected()
-            return
-        buf = self.buffers.setdefault(outcome.table, [])
-        buf.append(outcome)
-        if len(buf) >= CHUNK:
-            self.flush(outcome.table)
 
-    def finish(self) -> None:
-        for name in list(self.buffers):
-            self.flush(name)
-        self._flush_rejected()
-
-    def _flush_rejected(self) -> None:
-        if self.rejected:
-            self.conn.execute(rejected_rows.insert(), self.rejected)
-            self.rejected = []
-
-    def flush(self, name: str) -> None:
-        rows = self.buffers.pop(name, [])
-        if not rows:
-            return
-        spec = TABLE_BY_NAME.get(name)
-        changes = self.changes.setdefault(name, Changes())
-        if spec is None:
-            self._flush_unknown(name, rows, changes)
-            return
-        table = BUNDLE_TABLES[name]
-        records = [self._record(spec, r) for r in rows]
-        existing = self._existing(spec, table, records)
-        added = [r for r in records if _identity(spec, r) not in existing]
-        changed = [
-            r
-            for r in records
-            if (old := existing.get(_identity(spec, r))) is not None and old != r["row_hash"]
-        ]
-        changes.added += len(added)
-        changes.changed += len(changed)
-        changes.unchanged += len(records) - len(added) - len(changed)
-        if added:
-            self.conn.execute(table.insert(), added)
-        if changed:
-            self._update(spec, table, changed)
-
-    def _record(self, spec: Table, row: Accepted) -> dict[str, Any]:
-        record = dict(row.values)
-        record["extra"] = _json(row.extra) if row.extra else None
-        record["row_hash"] = row_hash(spec, row.values, row.extra)
-        record["load_id"] = self.load_id
-        return record
-
-    def _existing(
-        self, spec: Table, table: sa.Table, records: list[dict[str, Any]]
-    ) -> dict[tuple[Any, ...], str]:
-        if self._table_was_empty(spec.name, table):
-            return {}
-        keys = [table.c[c] for c in spec.identity]
-        wanted = [_identity(spec, r) for r in records]
-        if len(keys) == 1:
-            where = keys[0].in_([w[0] for w in wanted])
-        else:
-            where = sa.tuple_(*keys).in_(wanted)
-        query = sa.select(*keys, table.c.row_hash).where(where)
-        return {tuple(row[:-1]): row[-1] for row in self.conn.execute(query)}
-
-    def _table_was_empty(self, name: str, table: sa.Table) -> bool:
-        if name not in self.was_empty:
-            probe = self.conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1))
-            self.was_empty[name] = probe.first() is None
-        return self.was_empty[name]
-
-    def _update(self, spec: Table, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-        params = [{f"k_{k}": v for k, v in r.items()} for r in rows]
-        cond = sa.and_(*[table.c[c] == sa.bindparam(f"k_{c}") for c in spec.identity])
-        values: dict[str, Any] = {
-            c.name: sa.bindparam(f"k_{c.name}")
-            for c in table.columns
-            if c.name not in spec.identity
-        }
-        self.conn.execute(table.update().where(cond).values(values), params)
-
-    def _flush_unknown(self, name: str, rows: Sequence[Accepted], changes: Changes) -> None:
-        records = [
-            {
-                "table_name": name,
-                "row_number": r.number,
-                "cells": _json(r.extra),
-                "row_hash": row_hash(None, {}, r.extra),
-                "load_id": self.load_id,
-            }
-            for r in rows
-        ]
-        numbers = [r["row_number"] for r in records]
-        existing = dict(
-            self.conn.execute(
-                sa.select(extra_rows.c.row_number, extra_rows.c.row_hash).where(
-                    extra_rows.c.table_name == name, extra_rows.c.row_number.in_(numbers)
-                )
-            ).all()
+def _store_frame(name: str, frame: pl.DataFrame, load_id: int) -> tuple[Target, pl.DataFrame]:
+    """A validated frame in its store table's columns, hashed."""
+    spec = TABLE_BY_NAME.get(name)
+    hashed = frame.with_columns(hash_expr(spec, EXTRA), load_id=pl.lit(load_id, pl.Int64))
+    if spec is None:
+        target = EXTRA_TARGET
+        hashed = hashed.with_columns(table_name=pl.lit(name), cells=pl.col(EXTRA)).rename(
+            {ROW: "row_number"}
         )
-        added = [r for r in records if r["row_number"] not in existing]
-        changed = [
-            r
-            for r in records
-            if r["row_number"] in existing and existing[r["row_number"]] != r["row_hash"]
-        ]
-        if added:
-            self.conn.execute(extra_rows.insert(), added)
-        for r in changed:
-            self.conn.execute(
-                extra_rows.update()
-                .where(extra_rows.c.table_name == name, extra_rows.c.row_number == r["row_number"])
-                .values(cells=r["cells"], row_hash=r["row_hash"], load_id=self.load_id)
-            )
-        changes.added += len(added)
-        changes.changed += len(changed)
-        changes.unchanged += len(records) - len(added) - len(changed)
+    else:
+        target = bundle_target(spec)
+        hashed = hashed.rename({EXTRA: "extra"})
+    return target, hashed.select(target.columns)
 
 
-def _identity(spec: Table, record: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(record[c] for c in spec.identity)
+def _load_rows(
+    conn: sa.Connection,
+    bundle: Bundle,
+    load_id: int,
+    report: ValidationReport,
+    progress: Progress | None,
+) -> dict[str, Changes]:
+    writer = writer_for(conn)
+    validator = FastValidator(keep=True)
+    changes: dict[str, Changes] = {}
+    for name, frame in validator.bundle_frames(bundle, report):
+        writer.rejected([_rejected_record(load_id, r) for r in validator.rejected])
+        validator.rejected = []
+        tally = changes.setdefault(name, Changes())
+        if frame.height:
+            target, rows = _store_frame(name, frame, load_id)
+            write, added, changed = writer.changes(target, rows)
+            writer.write(target, write, TABLE_BY_NAME.get(name))
+            tally.added += added
+            tally.changed += changed
+            tally.unchanged += rows.height - added - changed
+        if progress is not None:
+            progress(name, frame.height)
+    writer.finish()
+    return changes
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def load_bundle(
-    engine: sa.Engine, bundle: Bundle, progress: Callable[[Outcome], None] | None = None
-) -> LoadResult:
+def load_bundle(engine: sa.Engine, bundle: Bundle, progress: Progress | None = None) -> LoadResult:
     """Validate and load ``bundle`` in one transaction; return counts and changes."""
     report = ValidationReport(bundle.path, bundle.layout)
+    digests = source_digests(bundle)
     with engine.begin() as conn:
         inserted = conn.execute(
             loads.insert().values(source=bundle.path, layout=bundle.layout, started_at=_now())
         ).inserted_primary_key
         assert inserted is not None
         load_id = int(inserted[0])
-        writer = _Writer(conn, load_id)
-        for outcome in Validator().bundle_rows(bundle, report):
-            report.count(outcome)
-            writer.add(outcome)
-            if progress is not None:
-                progress(outcome)
-        writer.finish()
-        result = LoadResult(load_id, report, writer.changes)
+        latest = same_as_latest(conn, digests)
+        if latest is not None:
+            counts = replay(conn, latest[0], latest[1], load_id, report)
+            changes = {name: Changes(**c) for name, c in counts.items()}
+        else:
+            changes = _load_rows(conn, bundle, load_id, report, progress)
+        result = LoadResult(load_id, report, changes)
+        summary = {
+            **result.as_dict(),
+            "sources": digests,
+            "unknown_columns": report.unknown_columns,
+        }
         conn.execute(
             loads.update()
             .where(loads.c.load_id == load_id)
-            .values(finished_at=_now(), summary=_json(result.as_dict()))
+            .values(finished_at=_now(), summary=_json(summary))
         )
     return result
