@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -20,17 +21,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from caseguard.audit import AuditResult, run_audit
-from caseguard.audit.sources import is_database
 from caseguard.cli import main
 from caseguard.cli.options import db_option, out_path, report_options, zip_limit_options
 from caseguard.cli.progress import phase_progress
 from caseguard.errors import UsageError
-from caseguard.privacy.secrets import looks_like_conninfo
-from caseguard.report import ReportResult, build_report, check_formats, load_key
-from caseguard.report.times import when_text
-from caseguard.store import resolve_url
-from caseguard.store.engine import DEFAULT_DB
+
+if TYPE_CHECKING:  # the libraries are imported by the commands that use them
+    from caseguard.audit import AuditResult
+    from caseguard.report import ReportResult
 
 out = Console()
 err = Console(stderr=True)
@@ -126,6 +124,12 @@ def audit(
     run is recorded in the store audited, or for a bundle in the store given by --db (when
     given). Exit 0 when the audit ran (failing findings are its product), 2 on bad input.
     """
+    from caseguard.audit import run_audit
+    from caseguard.audit.sources import is_database
+    from caseguard.privacy.secrets import looks_like_conninfo
+    from caseguard.report import build_report, load_key
+    from caseguard.store.engine import DEFAULT_DB, resolve_url
+
     formats = report_formats_of(report_formats)
     target = source or db or DEFAULT_DB
     if source is None:
@@ -177,6 +181,8 @@ def audit(
 
 def report_formats_of(text: str) -> tuple[str, ...]:
     """``--report``'s formats, checked before any work; ``none`` alone means no report."""
+    from caseguard.report import check_formats
+
     chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
     if chosen == ["none"]:
         return ()
@@ -213,6 +219,8 @@ def _shown(path: Path) -> str:
 
 
 def _print(result: AuditResult) -> None:
+    from caseguard.report.times import when_text
+
     table = Table("grade", "cases", "proportion", title=f"Audit of {result.source}")
     for grade, v in result.summary["grades"].items():
         share = "–" if v["proportion"] is None else f"{100 * v['proportion']:.1f}%"

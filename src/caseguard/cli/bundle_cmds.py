@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from caseguard.bundle import ValidationReport, open_bundle
-from caseguard.bundle.check import check_bundle
 from caseguard.cli import main
 from caseguard.cli.options import db_option, format_option, out_path, zip_limit_options
 from caseguard.cli.progress import block_progress, count_progress
-from caseguard.store import LoadResult, Store
-from caseguard.synth import FORMATS, synthesise
+from caseguard.synth.writers import FORMATS
+
+if TYPE_CHECKING:  # the libraries are imported by the commands that use them
+    from caseguard.bundle import ValidationReport
+    from caseguard.store import LoadResult
 
 out = Console()
 SHOWN_ERRORS = 50
@@ -32,6 +34,8 @@ SHOWN_ERRORS = 50
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 def synth(cases: int, seed: int, out_dir: Path, fmt: str) -> None:
     """Write a synthetic case bundle (invented people, deterministic for a seed)."""
+    from caseguard.synth import synthesise
+
     with count_progress("Generating cases", cases) as advance:
         path, counts = synthesise(
             cases, seed, out_dir, fmt, progress=lambda t: advance(1) if t == "cases" else None
@@ -52,6 +56,9 @@ def validate(bundle: Path, fmt: str) -> None:
     Exit code 0 when every row is accepted, 1 when rows are rejected, 2 when the
     bundle cannot be read at all.
     """
+    from caseguard.bundle import open_bundle
+    from caseguard.bundle.check import check_bundle
+
     with open_bundle(bundle) as opened, block_progress("Validating") as tick:
         report = check_bundle(opened, tick)
     if fmt == "json":
@@ -98,6 +105,9 @@ def load(bundle: Path, db: str | None) -> None:
 def load_into(bundle: Path, db: str | None) -> LoadResult:
     """Load ``bundle`` into the store; the bundle is opened first, so a path that is not
     a bundle creates no store file."""
+    from caseguard.bundle import open_bundle
+    from caseguard.store import Store
+
     with open_bundle(bundle) as opened, Store.open(db) as store:
         with block_progress("Loading") as tick:
             result = store.load(opened, tick)

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from caseguard.audit import AuditResult, run_audit
 from caseguard.cli import main
 from caseguard.cli.audit_cmds import print_report_paths
 from caseguard.cli.bundle_cmds import load_into
 from caseguard.cli.options import out_path
 from caseguard.cli.progress import count_progress, stage_progress
-from caseguard.report import build_report, load_key
-from caseguard.store import Store
-from caseguard.synth import synthesise
-from caseguard.workflow.demo import demo_concern, history_runs
+
+if TYPE_CHECKING:  # the libraries are imported by the command
+    from caseguard.audit import AuditResult
 
 out = Console()
 GRADES = ("good", "requires_improvement", "inadequate")
@@ -52,6 +51,12 @@ def demo(out_dir: Path, cases: int, seed: int, history: int) -> None:
     Everything goes into OUT: bundle/, caseguard.db and audit/ (report.html,
     report.pdf, cases.csv, findings.jsonl, summary.json, case and child pages).
     """
+    from caseguard.audit import run_audit
+    from caseguard.report import build_report, load_key
+    from caseguard.store import Store
+    from caseguard.synth import synthesise
+    from caseguard.workflow.demo import demo_concern, history_runs
+
     audit_dir = out_dir / "audit"
     key = load_key(None, audit_dir)  # a key problem stops the demo before it starts
     bundle_dir = out_dir / "bundle"
@@ -79,6 +84,7 @@ def demo(out_dir: Path, cases: int, seed: int, history: int) -> None:
 
 def _web_admin(db_path: Path) -> None:
     """A demo admin with a new password (printed once), and how to start the web app."""
+    from caseguard.store import Store
     from caseguard.web.auth import demo_admin
 
     with Store.open(str(db_path)) as store:

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from caseguard.cli import main
-from caseguard.language.indicator_eval import evaluate_signs
 
 SHOWN = 200
 
@@ -21,6 +20,8 @@ def indicators_eval(labelled: Path) -> None:
     should count; source = the published list it was written from). A sentence counts as a sign
     when the detector counts at least one indicator in it. Misses are listed.
     """
+    from caseguard.language.indicator_eval import evaluate_signs
+
     result = evaluate_signs(labelled)
     click.echo(
         f"sentences {result.total}  TP {result.true_positives}  FP {result.false_positives}  "

@@ -7,18 +7,17 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from caseguard.cli import main
 from caseguard.cli.options import db_option, format_option, zip_limit_options
 from caseguard.errors import UsageError
-from caseguard.language.evaluate import Evaluation, evaluate
-from caseguard.language.formats import write_findings
-from caseguard.language.inputs import Batch, note_batches
-from caseguard.language.screen import screen_batches
-from caseguard.store import Store
-from caseguard.workflow.register import write_register
+
+if TYPE_CHECKING:  # the libraries are imported by the commands that use them
+    from caseguard.language.evaluate import Evaluation
+    from caseguard.language.inputs import Batch
 
 SHOWN_MISSES = 200
 
@@ -43,6 +42,9 @@ def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: 
     case id. Suggestions fit the child's age. Exit code 0 when nothing is flagged, 1 when
     something is, 2 when an input cannot be read.
     """
+    from caseguard.language.formats import write_findings
+    from caseguard.language.screen import screen_batches
+
     batches = _all_batches(inputs, age)
     # One JSON array is written whole once every input was read, so an unreadable input
     # gives {"error": ...} alone, never half an array (text and jsonl stream as they go).
@@ -55,6 +57,8 @@ def screen_cmd(inputs: tuple[Path, ...], fmt: str, age: float | None, advisory: 
 
 
 def _all_batches(inputs: tuple[Path, ...], age: float | None) -> Iterator[Batch]:
+    from caseguard.language.inputs import note_batches
+
     for path in inputs:
         yield from note_batches(path, age=age)
 
@@ -78,6 +82,10 @@ def language_eval(
     misses listed. With --register, the set is the store's false-positive register (every note
     a supervisor judged not victim-blaming, labelled 0): FP is how many the screen still flags.
     """
+    from caseguard.language.evaluate import evaluate
+    from caseguard.store import Store
+    from caseguard.workflow.register import write_register
+
     if register == bool(labelled):
         raise UsageError("give LABELLED files or --register (one of them)")
     with tempfile.TemporaryDirectory() as tmp:

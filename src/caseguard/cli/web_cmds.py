@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -14,10 +15,18 @@ from rich.table import Table
 from caseguard.cli import main
 from caseguard.cli.options import db_option, out_path
 from caseguard.errors import UsageError
-from caseguard.store import Store
+
+if TYPE_CHECKING:  # the libraries are imported by the commands that use them
+    from caseguard.store import Store
 
 out = Console()
 err = Console(stderr=True)
+
+
+def _store(db: str | None) -> Store:
+    from caseguard.store import Store
+
+    return Store.open(db)
 
 
 def _password(from_stdin: bool) -> str:
@@ -126,7 +135,7 @@ def users_add(
 
     chosen = lib.role_of(role)
     password = _password(password_stdin)
-    with Store.open(db) as store:
+    with _store(db) as store:
         user = lib.add_user(store.engine, name, chosen, password, teams, staff_id)
         access.append(
             store.engine,
@@ -147,7 +156,7 @@ def users_list(db: str | None) -> None:
     """List users, their roles, teams and whether they are disabled."""
     from caseguard.web.auth import users as lib
 
-    with Store.open(db) as store:
+    with _store(db) as store:
         found = lib.list_users(store.engine)
     table = Table("name", "role", "teams", "state")
     for u in found:
@@ -168,7 +177,7 @@ def users_disable(name: str, db: str | None) -> None:
     from caseguard.web.auth import access
     from caseguard.web.auth import users as lib
 
-    with Store.open(db) as store:
+    with _store(db) as store:
         lib.set_disabled(store.engine, name)
         access.append(
             store.engine,
@@ -189,7 +198,7 @@ def users_set_password(name: str, password_stdin: bool, db: str | None) -> None:
     from caseguard.web.auth import users as lib
 
     password = _password(password_stdin)
-    with Store.open(db) as store:
+    with _store(db) as store:
         lib.set_password(store.engine, name, password)
         access.append(
             store.engine,
@@ -247,7 +256,7 @@ def tokens_create(name: str, db: str | None) -> None:
     from caseguard.web.auth import access
     from caseguard.web.auth import users as lib
 
-    with Store.open(db) as store:
+    with _store(db) as store:
         token = lib.create_token(store.engine, name)
         access.append(
             store.engine,
@@ -270,7 +279,7 @@ def access_log_verify(db: str | None) -> None:
     """Check every row's hash chain; exit 1 when a row was edited or removed."""
     from caseguard.web.auth import access
 
-    with Store.open(db) as store:
+    with _store(db) as store:
         verdict = access.verify(store.engine)
     if verdict.ok:
         out.print(f"The access log's chain of {verdict.rows:,} rows is intact.")
@@ -299,7 +308,7 @@ def access_log_export(since: str | None, out_file: Path | None, db: str | None) 
             moment = dt.datetime.combine(dt.date.fromisoformat(since), dt.time())
         except ValueError:
             raise UsageError(f"--since: not a date (YYYY-MM-DD): {since!r}") from None
-    with Store.open(db) as store:
+    with _store(db) as store:
         if out_file is None:
             access.export_csv(store.engine, sys.stdout, moment)
             return

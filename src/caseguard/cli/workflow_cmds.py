@@ -9,8 +9,6 @@ import click
 
 from caseguard.cli.options import db_option, out_path
 from caseguard.cli.report_cmds import export as export_group
-from caseguard.store import Store
-from caseguard.workflow.export import export_challenges
 
 
 @export_group.command("challenges")
@@ -36,6 +34,9 @@ def export_challenges_cmd(db: str | None, since: dt.datetime, out: Path) -> None
     The author is the supervisor's staff id where their user has one. Add the rows to the
     bundle's notes table; the next audit sees them and LANGUAGE_CHALLENGED passes.
     """
+    from caseguard.store import Store
+    from caseguard.workflow.export import export_challenges
+
     with Store.open(db) as store:
         count = export_challenges(store.engine, since.date(), out)
     click.echo(f"{count} challenge(s) written to {out}")

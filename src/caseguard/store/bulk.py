@@ -111,8 +111,13 @@ class Writer:
 
 
 class SqliteWriter(Writer):
+    """Large ``executemany`` batches. A table empty before the load has its secondary
+    indexes dropped while it fills and built again at the end (one sort instead of an
+    index update per row); both in the load's transaction, so undone with it."""
+
     def __init__(self, dbapi: Any) -> None:
         super().__init__(dbapi)
+        self.dropped: dict[str, list[str]] = {}  # table -> CREATE INDEX statements
         self.cur = dbapi.cursor()
         # Safe inside the one transaction: a larger page cache for this connection.
         # (Journal mode and synchronous stay as the store set them: WAL, NORMAL.)
@@ -134,11 +139,30 @@ class SqliteWriter(Writer):
     def write(self, target: Target, frame: pl.DataFrame, spec: Table | None) -> None:
         if not frame.height:
             return
+        if self.empty.get(target.name) and target.name not in self.dropped:
+            self._drop_indexes(target.name)
         frame = frame.select(_sqlite_value(n, spec) for n in target.columns)
         marks = ", ".join("?" * len(target.columns))
         sql = target.upsert_sql(f"VALUES ({marks})")
         for start in range(0, frame.height, BATCH):
             self.cur.executemany(sql, frame.slice(start, BATCH).rows())
+
+    def _drop_indexes(self, table: str) -> None:
+        self.cur.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (table,),
+        )
+        indexes = self.cur.fetchall()
+        for name, _ in indexes:
+            self.cur.execute(f"DROP INDEX {quote(name)}")
+        self.dropped[table] = [sql for _, sql in indexes]
+
+    def finish(self) -> None:
+        for statements in self.dropped.values():
+            for statement in statements:
+                self.cur.execute(statement)
+        self.dropped = {}
 
     def rejected(self, records: list[tuple[Any, ...]]) -> None:
         if records:

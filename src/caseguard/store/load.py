@@ -16,6 +16,7 @@ read reads no row at all (``sources``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from caseguard.bundle.schema import TABLE_BY_NAME
 from caseguard.bundle.validate import Rejected, ValidationReport
 from caseguard.bundle.values import to_text
 from caseguard.store.bulk import EXTRA_TARGET, SqliteWriter, Target, Writer, bundle_target
+from caseguard.store.pipeline import Pipeline
 from caseguard.store.rowhash import hash_expr
 from caseguard.store.sources import replay, same_as_latest, source_digests
 from caseguard.store.tables import loads
@@ -96,6 +98,15 @@ def _store_frame(name: str, frame: pl.DataFrame, load_id: int) -> tuple[Target, 
     return target, hashed.select(target.columns)
 
 
+def _write(writer: Writer, name: str, frame: pl.DataFrame, tally: Changes, load_id: int) -> None:
+    target, rows = _store_frame(name, frame, load_id)
+    write, added, changed = writer.changes(target, rows)
+    writer.write(target, write, TABLE_BY_NAME.get(name))
+    tally.added += added
+    tally.changed += changed
+    tally.unchanged += rows.height - added - changed
+
+
 def _load_rows(
     conn: sa.Connection,
     bundle: Bundle,
@@ -103,23 +114,23 @@ def _load_rows(
     report: ValidationReport,
     progress: Progress | None,
 ) -> dict[str, Changes]:
+    """Validates block by block; each block is hashed, compared and written by the
+    pipeline's thread while the next is validated."""
     writer = writer_for(conn)
     validator = FastValidator(keep=True)
     changes: dict[str, Changes] = {}
-    for name, frame in validator.bundle_frames(bundle, report):
-        writer.rejected([_rejected_record(load_id, r) for r in validator.rejected])
-        validator.rejected = []
-        tally = changes.setdefault(name, Changes())
-        if frame.height:
-            target, rows = _store_frame(name, frame, load_id)
-            write, added, changed = writer.changes(target, rows)
-            writer.write(target, write, TABLE_BY_NAME.get(name))
-            tally.added += added
-            tally.changed += changed
-            tally.unchanged += rows.height - added - changed
-        if progress is not None:
-            progress(name, frame.height)
-    writer.finish()
+    with Pipeline() as pipeline:
+        for name, frame in validator.bundle_frames(bundle, report):
+            records = [_rejected_record(load_id, r) for r in validator.rejected]
+            validator.rejected = []
+            tally = changes.setdefault(name, Changes())
+            pipeline.submit(functools.partial(writer.rejected, records))
+            if frame.height:
+                pipeline.submit(functools.partial(_write, writer, name, frame, tally, load_id))
+            if progress is not None:
+                progress(name, frame.height)
+        pipeline.submit(writer.finish)
+        pipeline.finish()
     return changes
 
 
