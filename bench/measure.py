@@ -15,11 +15,16 @@ class Measure:
     seconds: float
     peak_mib: float
     returncode: int
+    cpu_seconds: float = 0.0  # user + system time of the process
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> Measure:
     """Run ``python -m caseguard ARGS`` (or any argv starting with '-') and measure it."""
-    argv = [sys.executable, "-m", "caseguard", *args]
+    return run_argv([sys.executable, "-m", "caseguard", *args], env)
+
+
+def run_argv(argv: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run any command line and measure it (wall time, peak memory, CPU time)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv,
@@ -30,7 +35,8 @@ def run(args: list[str], env: dict[str, str] | None = None) -> Measure:
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measure(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(seconds, usage.ru_maxrss / 1024, proc.returncode, cpu)
 
 
 def machine() -> str:

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from caseguard.bundle import csvblocks, open_bundle
 from caseguard.errors import BundleError
-from caseguard.store import Store
-from caseguard.store import bulk
+from caseguard.store import Store, bulk
 from caseguard.store import load as load_module
 from caseguard.store.tables import BUNDLE_TABLES, extra_rows, rejected_rows
 from tests.bundle.minimal import MINIMAL, replace, write

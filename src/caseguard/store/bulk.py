@@ -100,7 +100,11 @@ class Writer:
     def stored(self, target: Target, frame: pl.DataFrame) -> pl.DataFrame:
         raise NotImplementedError
 
-    def write(self, target: Target, frame: pl.DataFrame, spec: Table | None) -> None:
+    def prepare(self, frame: pl.DataFrame, spec: Table | None) -> pl.DataFrame:
+        """A frame of store columns as this database takes them (run in Polars)."""
+        return frame
+
+    def write(self, target: Target, frame: pl.DataFrame) -> None:
         raise NotImplementedError
 
     def rejected(self, records: list[tuple[Any, ...]]) -> None:
@@ -136,14 +140,20 @@ class SqliteWriter(Writer):
         rows = self.cur.fetchall()
         return pl.DataFrame(rows, schema=self.stored_schema(target, frame), orient="row")
 
-    def write(self, target: Target, frame: pl.DataFrame, spec: Table | None) -> None:
+    def prepare(self, frame: pl.DataFrame, spec: Table | None) -> pl.DataFrame:
+        return frame.select(_sqlite_value(n, spec) for n in frame.columns)
+
+    def write(self, target: Target, frame: pl.DataFrame) -> None:
         if not frame.height:
             return
-        if self.empty.get(target.name) and target.name not in self.dropped:
-            self._drop_indexes(target.name)
-        frame = frame.select(_sqlite_value(n, spec) for n in target.columns)
-        marks = ", ".join("?" * len(target.columns))
-        sql = target.upsert_sql(f"VALUES ({marks})")
+        values = f"VALUES ({', '.join('?' * len(target.columns))})"
+        if self.empty.get(target.name):  # no row to update: plain inserts
+            if target.name not in self.dropped:
+                self._drop_indexes(target.name)
+            cols = ", ".join(quote(c) for c in target.columns)
+            sql = f"INSERT INTO {quote(target.name)} ({cols}) {values}"
+        else:
+            sql = target.upsert_sql(values)
         for start in range(0, frame.height, BATCH):
             self.cur.executemany(sql, frame.slice(start, BATCH).rows())
 

@@ -98,10 +98,9 @@ def _store_frame(name: str, frame: pl.DataFrame, load_id: int) -> tuple[Target, 
     return target, hashed.select(target.columns)
 
 
-def _write(writer: Writer, name: str, frame: pl.DataFrame, tally: Changes, load_id: int) -> None:
-    target, rows = _store_frame(name, frame, load_id)
+def _write(writer: Writer, target: Target, rows: pl.DataFrame, tally: Changes) -> None:
     write, added, changed = writer.changes(target, rows)
-    writer.write(target, write, TABLE_BY_NAME.get(name))
+    writer.write(target, write)
     tally.added += added
     tally.changed += changed
     tally.unchanged += rows.height - added - changed
@@ -114,7 +113,7 @@ def _load_rows(
     report: ValidationReport,
     progress: Progress | None,
 ) -> dict[str, Changes]:
-    """Validates block by block; each block is hashed, compared and written by the
+    """Validates and hashes block by block; each block is compared and written by the
     pipeline's thread while the next is validated."""
     writer = writer_for(conn)
     validator = FastValidator(keep=True)
@@ -125,8 +124,10 @@ def _load_rows(
             validator.rejected = []
             tally = changes.setdefault(name, Changes())
             pipeline.submit(functools.partial(writer.rejected, records))
-            if frame.height:
-                pipeline.submit(functools.partial(_write, writer, name, frame, tally, load_id))
+            if frame.height:  # hashed here (Polars); compared and written by the pipeline
+                target, rows = _store_frame(name, frame, load_id)
+                rows = writer.prepare(rows, TABLE_BY_NAME.get(name))
+                pipeline.submit(functools.partial(_write, writer, target, rows, tally))
             if progress is not None:
                 progress(name, frame.height)
         pipeline.submit(writer.finish)
