@@ -208,3 +208,12 @@ def test_a_file_that_cannot_be_mapped_is_read_by_rows(
     expected = by_rows(path)
     monkeypatch.setattr(mmap, "mmap", refuse)
     assert by_blocks(path) == expected
+
+
+def test_py_space_is_every_character_python_strips() -> None:
+    import sys
+
+    from caseguard.bundle.fastcells import PY_SPACE
+
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert spaces == PY_SPACE

@@ -112,3 +112,11 @@ def test_only_failing_findings_are_recorded_whatever_their_text(db: str, tmp_pat
         ("B", 'quote " tab \t unit \x1f ünï "fail"', "major", '["K1","N2"]'),
         ("D", "", None, "[]"),
     }
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from caseguard.store.migrate import _config
+
+    assert migrate.head() == ScriptDirectory.from_config(_config()).get_current_head()

@@ -16,24 +16,16 @@ read reads no row at all (``sources``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import polars as pl
 import sqlalchemy as sa
 
-from caseguard.bundle.csvblocks import ROW
-from caseguard.bundle.fast import EXTRA, FastValidator
 from caseguard.bundle.layouts import Bundle
-from caseguard.bundle.schema import TABLE_BY_NAME
-from caseguard.bundle.validate import Rejected, ValidationReport
+from caseguard.bundle.validate import ValidationReport
 from caseguard.bundle.values import to_text
-from caseguard.store.bulk import EXTRA_TARGET, SqliteWriter, Target, Writer, bundle_target
-from caseguard.store.pipeline import Pipeline
-from caseguard.store.rowhash import hash_expr
 from caseguard.store.sources import replay, same_as_latest, source_digests
 from caseguard.store.tables import loads
 
@@ -63,76 +55,8 @@ class LoadResult:
         return {"load_id": self.load_id, "bundle": self.report.bundle, "tables": tables}
 
 
-def _json(value: Any) -> str:
+def to_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=to_text, ensure_ascii=False)
-
-
-def _rejected_record(load_id: int, outcome: Rejected) -> tuple[Any, ...]:
-    problems = _json([p.as_dict() for p in outcome.problems])
-    return (load_id, outcome.table, outcome.number, _json(outcome.cells), problems)
-
-
-def writer_for(conn: sa.Connection) -> Writer:
-    """The bulk writer for the connection's database, on its raw DBAPI connection (inside
-    the transaction SQLAlchemy began)."""
-    dbapi = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        from caseguard.store.bulk_pg import PostgresWriter
-
-        return PostgresWriter(dbapi)
-    return SqliteWriter(dbapi)
-
-
-def _store_frame(name: str, frame: pl.DataFrame, load_id: int) -> tuple[Target, pl.DataFrame]:
-    """A validated frame in its store table's columns, hashed."""
-    spec = TABLE_BY_NAME.get(name)
-    hashed = frame.with_columns(hash_expr(spec, EXTRA), load_id=pl.lit(load_id, pl.Int64))
-    if spec is None:
-        target = EXTRA_TARGET
-        hashed = hashed.with_columns(table_name=pl.lit(name), cells=pl.col(EXTRA)).rename(
-            {ROW: "row_number"}
-        )
-    else:
-        target = bundle_target(spec)
-        hashed = hashed.rename({EXTRA: "extra"})
-    return target, hashed.select(target.columns)
-
-
-def _write(writer: Writer, target: Target, rows: pl.DataFrame, tally: Changes) -> None:
-    write, added, changed = writer.changes(target, rows)
-    writer.write(target, write)
-    tally.added += added
-    tally.changed += changed
-    tally.unchanged += rows.height - added - changed
-
-
-def _load_rows(
-    conn: sa.Connection,
-    bundle: Bundle,
-    load_id: int,
-    report: ValidationReport,
-    progress: Progress | None,
-) -> dict[str, Changes]:
-    """Validates and hashes block by block; each block is compared and written by the
-    pipeline's thread while the next is validated."""
-    writer = writer_for(conn)
-    validator = FastValidator(keep=True)
-    changes: dict[str, Changes] = {}
-    with Pipeline() as pipeline:
-        for name, frame in validator.bundle_frames(bundle, report):
-            records = [_rejected_record(load_id, r) for r in validator.rejected]
-            validator.rejected = []
-            tally = changes.setdefault(name, Changes())
-            pipeline.submit(functools.partial(writer.rejected, records))
-            if frame.height:  # hashed here (Polars); compared and written by the pipeline
-                target, rows = _store_frame(name, frame, load_id)
-                rows = writer.prepare(rows, TABLE_BY_NAME.get(name))
-                pipeline.submit(functools.partial(_write, writer, target, rows, tally))
-            if progress is not None:
-                progress(name, frame.height)
-        pipeline.submit(writer.finish)
-        pipeline.finish()
-    return changes
 
 
 def _now() -> dt.datetime:
@@ -153,8 +77,10 @@ def load_bundle(engine: sa.Engine, bundle: Bundle, progress: Progress | None = N
         if latest is not None:
             counts = replay(conn, latest[0], latest[1], load_id, report)
             changes = {name: Changes(**c) for name, c in counts.items()}
-        else:
-            changes = _load_rows(conn, bundle, load_id, report, progress)
+        else:  # Polars and the bulk writers, imported only when rows are read
+            from caseguard.store.bulkload import load_rows
+
+            changes = load_rows(conn, bundle, load_id, report, progress)
         result = LoadResult(load_id, report, changes)
         summary = {
             **result.as_dict(),
@@ -164,6 +90,6 @@ def load_bundle(engine: sa.Engine, bundle: Bundle, progress: Progress | None = N
         conn.execute(
             loads.update()
             .where(loads.c.load_id == load_id)
-            .values(finished_at=_now(), summary=_json(summary))
+            .values(finished_at=_now(), summary=to_json(summary))
         )
     return result
