@@ -223,6 +223,19 @@ def test_one_changed_row_among_many_blocks_is_found_exactly(
     }
 
 
+def test_unknown_columns_that_go_away_are_cleared(db: str, tmp_path: Path) -> None:
+    with_extra = write(
+        tmp_path / "x", {"staff": "staff_id,role,team,room\nS1,officer,T,4\nS2,supervisor,T,\n"}
+    )
+    with Store.open(db) as store:
+        _load(store, with_extra)
+        again = _load(store, write(tmp_path / "plain"))
+        with store.engine.connect() as conn:
+            extra = conn.execute(sa.select(BUNDLE_TABLES["staff"].c.extra)).scalars().all()
+    assert again.changes["staff"].as_dict() == {"added": 0, "changed": 2, "unchanged": 0}
+    assert extra == [None, None]
+
+
 def test_a_load_in_between_means_the_files_are_read_again(db: str, tmp_path: Path) -> None:
     a = write(tmp_path / "a")
     b = write(tmp_path / "b", replace("cases", "cse,2024-03-01T10:00", "csa,2024-03-01T10:00"))

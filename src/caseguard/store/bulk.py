@@ -36,8 +36,10 @@ class Target:
         self.columns = tuple(columns)
         self.identity = tuple(identity)
 
-    def upsert_sql(self, placeholders: str) -> str:
-        cols = ", ".join(quote(c) for c in self.columns)
+    def upsert_sql(self, placeholders: str, given: Sequence[str] | None = None) -> str:
+        """``INSERT`` of the ``given`` columns (all by default), updating every column on a
+        conflict (one not given is set to its default, null)."""
+        cols = ", ".join(quote(c) for c in (given or self.columns))
         keys = ", ".join(quote(c) for c in self.identity)
         sets = ", ".join(
             f"{quote(c)} = excluded.{quote(c)}" for c in self.columns if c not in self.identity
@@ -146,16 +148,26 @@ class SqliteWriter(Writer):
     def write(self, target: Target, frame: pl.DataFrame) -> None:
         if not frame.height:
             return
-        values = f"VALUES ({', '.join('?' * len(target.columns))})"
+        # Fewer values to bind per row: the load's id is written into the statement, and
+        # an ``extra`` column that is null throughout is left to its default (null).
+        load_id = int(frame["load_id"][0])
+        bound = [
+            c
+            for c in target.columns
+            if c != "load_id" and not (c == "extra" and frame[c].null_count() == frame.height)
+        ]
+        given = [*bound, "load_id"]
+        values = f"VALUES ({', '.join(['?'] * len(bound) + [str(load_id)])})"
         if self.empty.get(target.name):  # no row to update: plain inserts
             if target.name not in self.dropped:
                 self._drop_indexes(target.name)
-            cols = ", ".join(quote(c) for c in target.columns)
+            cols = ", ".join(quote(c) for c in given)
             sql = f"INSERT INTO {quote(target.name)} ({cols}) {values}"
         else:
-            sql = target.upsert_sql(values)
-        for start in range(0, frame.height, BATCH):
-            self.cur.executemany(sql, frame.slice(start, BATCH).rows())
+            sql = target.upsert_sql(values, given)
+        rows = frame.select(bound)
+        for start in range(0, rows.height, BATCH):
+            self.cur.executemany(sql, rows.slice(start, BATCH).rows())
 
     def _drop_indexes(self, table: str) -> None:
         self.cur.execute(

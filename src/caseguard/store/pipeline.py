@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-DEPTH = 2
+DEPTH = 1
 
 Job = Callable[[], Any]
 
