@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from caseguard.bundle import Accepted, Rejected, ValidationReport, Validator, csvblocks, open_bundle
+from caseguard.bundle import Accepted, Rejected, ValidationReport, Validator, open_bundle
 from caseguard.bundle.schema import TABLE_BY_NAME, TABLE_NAMES
-from caseguard.store import Store, bulk
+from caseguard.store import Store, bulk, bulkload
 from caseguard.store.load import LoadResult
 from caseguard.store.tables import BUNDLE_TABLES, extra_rows, rejected_rows
 from tests.bundle.minimal import MINIMAL, replace, write
@@ -129,7 +129,7 @@ def test_the_store_holds_what_the_row_validator_finds(
 def test_a_synthetic_bundle_in_small_blocks_is_stored_as_rows_validate_it(
     db: str, small_bundle: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(csvblocks, "BLOCK_BYTES", 2048)
+    monkeypatch.setattr(bulkload, "BLOCK_BYTES", 2048)
     monkeypatch.setattr(bulk, "BATCH", 5)
     with Store.open(db) as store, open_bundle(small_bundle) as bundle:
         store.load(bundle)
@@ -201,7 +201,7 @@ def test_same_rows_in_other_bytes_are_compared_and_not_written(db: str, tmp_path
 def test_one_changed_row_among_many_blocks_is_found_exactly(
     db: str, small_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(csvblocks, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(bulkload, "BLOCK_BYTES", 4096)
     changed = tmp_path / "changed"
     shutil.copytree(small_bundle, changed)
     notes = (changed / "notes.csv").read_text(encoding="utf-8").splitlines(keepends=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from caseguard.bundle import csvblocks, open_bundle
+from caseguard.bundle import open_bundle
 from caseguard.errors import BundleError
-from caseguard.store import Store, bulk
+from caseguard.store import Store, bulk, bulkload
 from caseguard.store import load as load_module
 from caseguard.store.tables import BUNDLE_TABLES, extra_rows, rejected_rows
 from tests.bundle.minimal import MINIMAL, replace, write
@@ -96,7 +96,7 @@ def test_failure_half_way_leaves_store_unchanged(
     db: str, small_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # small blocks and batches, so several are written before the failure
-    monkeypatch.setattr(csvblocks, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(bulkload, "BLOCK_BYTES", 4096)
     monkeypatch.setattr(bulk, "BATCH", 7)
     broken = tmp_path / "broken"
     shutil.copytree(small_bundle, broken)

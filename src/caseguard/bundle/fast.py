@@ -73,7 +73,8 @@ def schema_of(spec: Table) -> dict[str, pl.DataType]:
 class FastValidator:
     """``Validator.bundle_rows``' outcomes, as counts, problems and typed frames."""
 
-    def __init__(self, keep: bool = False) -> None:
+    def __init__(self, keep: bool = False, block_bytes: int | None = None) -> None:
+        self.block_bytes = block_bytes  # CSV bytes per block (None: ``csvblocks``' own)
         self.index = FastIndex()
         self.rows = Validator(self.index)
         self.keep = keep
@@ -102,7 +103,7 @@ class FastValidator:
         report.tables.setdefault(spec.name, TableCount())
         self.rows.check_header(spec, source, report)
         readers = readers_for(spec)
-        for block in _blocks(source):
+        for block in _blocks(source, self.block_bytes):
             if isinstance(block, list):
                 frame = self._rows(spec, block, readers, report)
             else:
@@ -250,9 +251,9 @@ def _rising(keys: pl.Series) -> bool:
     return bool(later.fill_null(False).all())
 
 
-def _blocks(source: TableSource) -> Iterator[Block]:
+def _blocks(source: TableSource, block_bytes: int | None = None) -> Iterator[Block]:
     if isinstance(source, CsvTable):
-        yield from csv_blocks(source)
+        yield from csv_blocks(source, block_bytes)
     elif isinstance(source, ParquetTable) and _text_parquet(source):
         yield from _parquet_blocks(source)
     else:

@@ -21,7 +21,7 @@ import polars as pl
 from caseguard.bundle.schema import TABLES
 
 REFERENCED = frozenset(c.ref.table for t in TABLES for c in t.columns if c.ref is not None)
-SPILL_ROWS = 2_000_000
+SPILL_ROWS = 200_000  # ids of a table held in memory before they go to disk
 SCHEMA = {"id": pl.String(), "row": pl.Int64(), "ok": pl.Boolean()}
 
 

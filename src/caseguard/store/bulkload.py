@@ -23,6 +23,10 @@ from caseguard.store.load import Changes, Progress, to_json
 from caseguard.store.pipeline import Pipeline
 from caseguard.store.rowhash import hash_expr
 
+# CSV bytes per block: a few blocks are held at once (validated, queued, written), so
+# smaller blocks than the audit's keep a load's memory low and the same at any size.
+BLOCK_BYTES = 8 << 20
+
 
 def _rejected_record(load_id: int, outcome: Rejected) -> tuple[Any, ...]:
     problems = to_json([p.as_dict() for p in outcome.problems])
@@ -73,7 +77,7 @@ def load_rows(
     """Validates and hashes block by block; each block is compared and written by the
     pipeline's thread while the next is validated."""
     writer = writer_for(conn)
-    validator = FastValidator(keep=True)
+    validator = FastValidator(keep=True, block_bytes=BLOCK_BYTES)
     changes: dict[str, Changes] = {}
     with Pipeline() as pipeline:
         for name, frame in validator.bundle_frames(bundle, report):
