@@ -24,6 +24,15 @@ __all__ = [
 ]
 
 
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The errors of the database drivers themselves (bulk writes use them directly)."""
+    import sqlite3
+
+    import psycopg
+
+    return (sqlite3.Error, psycopg.Error)
+
+
 class Store:
     """An opened, migrated store."""
 
@@ -56,9 +65,10 @@ class Store:
         return display_url(self.engine.url.render_as_string(hide_password=False))
 
     def load(self, bundle: Bundle, progress: Progress | None = None) -> LoadResult:
+        refused: tuple[type[Exception], ...] = (sa.exc.SQLAlchemyError, *_driver_errors())
         try:
             return load_bundle(self.engine, bundle, progress)
-        except sa.exc.SQLAlchemyError as exc:
+        except refused as exc:  # SQLAlchemy's, or the drivers' own (the bulk writes)
             reason = refusal(exc) or f"the database refused a write ({type(exc).__name__})"
             raise StoreError(f"the load was rolled back: {reason}") from None
 

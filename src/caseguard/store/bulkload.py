@@ -7,7 +7,10 @@ load's transaction (see ``bulk`` and ``bulk_pg``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
@@ -26,6 +29,19 @@ from caseguard.store.rowhash import hash_expr
 # CSV bytes per block: a few blocks are held at once (validated, queued, written), so
 # smaller blocks than the audit's keep a load's memory low and the same at any size.
 BLOCK_BYTES = 8 << 20
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: the batches of row tuples made for the database
+    would otherwise set it scanning again and again (memory is still freed as usual)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _rejected_record(load_id: int, outcome: Rejected) -> tuple[Any, ...]:
@@ -79,7 +95,7 @@ def load_rows(
     writer = writer_for(conn)
     validator = FastValidator(keep=True, block_bytes=BLOCK_BYTES)
     changes: dict[str, Changes] = {}
-    with Pipeline() as pipeline:
+    with _no_cycle_collection(), Pipeline() as pipeline:
         for name, frame in validator.bundle_frames(bundle, report):
             records = [_rejected_record(load_id, r) for r in validator.rejected]
             validator.rejected = []
