@@ -150,3 +150,28 @@ def test_minimal_bundle_values_are_typed(tmp_path: Path) -> None:
     assert dt.datetime.fromisoformat(str(row[0])) == dt.datetime(2024, 3, 5, 0, 0)
     assert dt.datetime.fromisoformat(str(row[1])) == dt.datetime(2024, 5, 1, 8, 0)
     assert MINIMAL  # the fixture text is the source of these values
+
+
+def test_a_refused_bulk_write_is_a_clean_error_and_rolls_back(
+    tmp_path: Path, small_bundle: Path
+) -> None:
+    """The database refusing a row half way through the bulk writes (here a trigger, in
+    the writing thread) ends the load with a clean error and the store as it was."""
+    from caseguard.errors import StoreError
+
+    db = str(tmp_path / "store.db")
+    with Store.open(db) as store:
+        with open_bundle(write(tmp_path / "first")) as bundle:
+            store.load(bundle)
+        before = _snapshot(store)
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON actions "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+            )
+        with (
+            pytest.raises(StoreError, match="the load was rolled back"),
+            open_bundle(small_bundle) as bundle,
+        ):
+            store.load(bundle)
+        assert _snapshot(store) == before
