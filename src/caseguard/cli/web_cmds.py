@@ -222,7 +222,7 @@ def users_set_role(name: str, role: str, teams: tuple[str, ...], db: str | None)
     from caseguard.web.auth import users as lib
 
     chosen = lib.role_of(role)
-    with Store.open(db) as store:
+    with _store(db) as store:
         before = lib.get_user(store.engine, name=name)
         user = lib.set_role(store.engine, name, chosen, teams)
         access.append(
