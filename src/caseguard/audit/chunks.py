@@ -22,6 +22,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from caseguard.audit.names import scrub_frames
 from caseguard.audit.outputs import Tally, Writers
 from caseguard.audit.staging import Staged
@@ -58,8 +60,13 @@ class ChunkJob:
     label: Callable[[str], str] | None = None  # a child id's pseudonym
 
     def audit(self, number: int, screen: Screen | None) -> ChunkResult:
+        return self.audit_tables(self.staged.chunk(number), screen)
+
+    def audit_tables(self, tables: dict[str, pl.DataFrame], screen: Screen | None) -> ChunkResult:
+        """One chunk's audit from its tables (as ``Staged.chunk`` gives them): frames →
+        language screen → names scrubbed → rules → grades. The Spark engine calls this."""
         frames = Frames.build(
-            self.staged.chunk(number),
+            tables,
             now=self.now,
             supervisors=self.staged.supervisors,
             suspects=self.staged.suspects,

@@ -25,6 +25,7 @@ from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.standards.frames import Frames
 
 Label = Callable[[str], str]  # a child id's pseudonym
+NAMED = pl.col("display_name").str.strip_chars().str.len_chars() > 0
 
 
 def child_labels(staged: Staged, key: bytes) -> Label:
@@ -42,12 +43,18 @@ def bundle_names(staged: Staged, label: Label) -> NameIndex:
     """Every staged child's name parts, each to the child's pseudonym (``[name]`` if shared)."""
     named = (
         staged.scan("children")
-        .filter(pl.col("display_name").str.strip_chars().str.len_chars() > 0)
+        .filter(NAMED)
         .group_by("display_name")
         .agg(child_id=pl.col("child_id").min(), children=pl.col("child_id").n_unique())
-        .sort("display_name")
         .collect()
     )
+    return names_index(named, label)
+
+
+def names_index(named: pl.DataFrame, label: Label) -> NameIndex:
+    """The index from each name's first child (least id) and its number of children
+    (``display_name``, ``child_id``, ``children``; names without letters left out)."""
+    named = named.filter(NAMED).sort("display_name")
     return NameIndex.build(
         (label(child_id) if children == 1 else SHARED, name)
         for name, child_id, children in named.select(

@@ -9,6 +9,7 @@ that ``summary.json`` needs, so no output is ever held whole in memory.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections import Counter, defaultdict
@@ -51,11 +52,14 @@ class Writers:
         return cls(folder, cases=f"cases-{number:05d}.csv", header=False)
 
     def write(self, chunk: ChunkResult) -> None:
-        cases = guard_frame(chunk.cases.select(CASE_COLUMNS))
-        cases.write_csv(self._cases, include_header=self._header)
+        write_rows(chunk, self._cases, self._findings, header=self._header)
         self._header = False
-        if chunk.findings.height:
-            chunk.findings.write_ndjson(self._findings)
+
+    def append_bytes(self, cases: bytes, findings: bytes) -> None:
+        """A chunk's rows as ``part_bytes`` gives them, after those already written."""
+        self._write_header()
+        self._cases.write(cases)
+        self._findings.write(findings)
 
     def append(self, cases: Path, findings: Path) -> None:
         """A part's rows (written by ``part``) after those already written."""
@@ -80,6 +84,20 @@ class Writers:
                 _partial(path).replace(path)
             else:
                 _partial(path).unlink(missing_ok=True)
+
+
+def write_rows(chunk: ChunkResult, cases: IO[bytes], findings: IO[bytes], *, header: bool) -> None:
+    """A chunk's rows of ``cases.csv`` (guarded) and ``findings.jsonl``."""
+    guard_frame(chunk.cases.select(CASE_COLUMNS)).write_csv(cases, include_header=header)
+    if chunk.findings.height:
+        chunk.findings.write_ndjson(findings)
+
+
+def part_bytes(chunk: ChunkResult) -> tuple[bytes, bytes]:
+    """A chunk's rows of both outputs (no header), as bytes: audited elsewhere, appended here."""
+    cases, findings = io.BytesIO(), io.BytesIO()
+    write_rows(chunk, cases, findings, header=False)
+    return cases.getvalue(), findings.getvalue()
 
 
 def _partial(path: Path) -> Path:

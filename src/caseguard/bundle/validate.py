@@ -186,7 +186,7 @@ class Validator:
         readers: dict[str, tuple[Column, Callable[[Any], object]]],
     ) -> list[Outcome]:
         cells = [self._cells(spec, raw, readers) for raw in raws]
-        keys = [_key(spec, values) for values, _, _ in cells]
+        keys = [row_key(spec, values) for values, _, _ in cells]
         seen = self.index.lookup(spec.name, [k for k in keys if k is not None])
         refs = self._referenced(spec, [values for values, _, _ in cells])
         outcomes: list[Outcome] = []
@@ -239,10 +239,7 @@ class Validator:
         first = seen.get(key) or block.get(key)
         if first is None:
             return []
-        if spec.key is None:
-            return [RowProblem(spec.name, number, None, "the same link is listed twice")]
-        reason = f"duplicate {spec.key}: row {first[0]} has the same id"
-        return [RowProblem(spec.name, number, spec.key, reason)]
+        return [duplicate_problem(spec, number, key, first[0])]
 
     def _referenced(self, spec: Table, rows: list[dict[str, Any]]) -> dict[str, Seen]:
         """For each referenced table, the rows this block points at."""
@@ -262,24 +259,47 @@ class Validator:
             if column.ref is None or value is None:
                 continue
             target = refs[column.ref.table].get(value)
-            if target is None:
-                reason = f"{column.name} does not exist in {column.ref.table} ({got(value)})"
-            elif not target[1]:
-                reason = (
-                    f"{column.name} refers to {column.ref.table} row "
-                    f"{target[0]}, which was rejected: fix that row first"
-                )
-            else:
+            if target is not None and target[1]:
                 continue
+            reason = reference_reason(column, value, None if target is None else target[0])
             problems.append(RowProblem(spec.name, number, column.name, reason))
         return problems
 
     def _row_checks(self, spec: Table, number: int, values: dict[str, Any]) -> list[RowProblem]:
-        return [
-            RowProblem(spec.name, number, column, reason)
-            for rule in ROW_CHECKS.get(spec.name, ())
-            for column, reason in rule(values)
-        ]
+        return row_checks(spec, number, values)
+
+    def read_row(self, spec: Table, raw: RawRow, readers: Readers) -> Cells:
+        """A row's typed values, unknown cells and the problems of its cells alone (no
+        duplicates or references: an engine that finds those itself calls this)."""
+        return self._cells(spec, raw, readers)
+
+
+def row_checks(spec: Table, number: int, values: dict[str, Any]) -> list[RowProblem]:
+    """The table's row checks (run on a row whose cells were read without a problem)."""
+    return [
+        RowProblem(spec.name, number, column, reason)
+        for rule in ROW_CHECKS.get(spec.name, ())
+        for column, reason in rule(values)
+    ]
+
+
+def duplicate_problem(spec: Table, number: int, key: str, first: int) -> RowProblem:
+    """Row ``number`` has the identity of row ``first``, seen before it."""
+    if spec.key is None:
+        return RowProblem(spec.name, number, None, "the same link is listed twice")
+    reason = f"duplicate {spec.key}: row {first} has the same id"
+    return RowProblem(spec.name, number, spec.key, reason)
+
+
+def reference_reason(column: Column, value: str, target: int | None) -> str:
+    """Why a reference fails: no such row (``target`` None), or that row was rejected."""
+    assert column.ref is not None
+    if target is None:
+        return f"{column.name} does not exist in {column.ref.table} ({got(value)})"
+    return (
+        f"{column.name} refers to {column.ref.table} row "
+        f"{target}, which was rejected: fix that row first"
+    )
 
 
 Readers = dict[str, tuple[Column, Callable[[Any], object]]]
@@ -301,7 +321,7 @@ def _read_cell(column: Column, read: Callable[[Any], object], cell: Any) -> tupl
         return None, exc.reason
 
 
-def _key(spec: Table, values: dict[str, Any]) -> str | None:
+def row_key(spec: Table, values: dict[str, Any]) -> str | None:
     """The row's identity in the id index (link tables join their columns)."""
     parts = [values.get(c) for c in spec.identity]
     if any(p is None for p in parts):
