@@ -11,7 +11,6 @@ the Parquet output the executors write every file and the driver only adds up co
 from __future__ import annotations
 
 import datetime as dt
-import json
 import pickle
 import time
 from collections.abc import Callable, Mapping
@@ -29,7 +28,7 @@ from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.scale import prepass
 from caseguard.scale.chunkaudit import RESULT, audit_function
 from caseguard.scale.outfiles import write_text
-from caseguard.scale.partition import CHUNK, TABLE, partition
+from caseguard.scale.partition import CHUNK, partition
 from caseguard.scale.session import spark_session
 from caseguard.scale.sparktypes import spark_schema
 from caseguard.scale.validate import validate
@@ -75,18 +74,13 @@ def run_spark_audit(
     report = checked.report
     assert report is not None
     parts = partition(checked.accepted, chunk_children)
-    counts = _counts(parts.rows)
-    staged = Staged(
-        Path(),
-        (counts.get("children", 0) + chunk_children - 1) // chunk_children,
-        counts,
-        None,
-        prepass.supervisors(parts),
-        prepass.suspects(parts),
-    )
-    now = as_of or prepass.latest(parts) or dt.datetime(1970, 1, 1)
+    found = prepass.facts(parts)
+    counts = found.counts
+    chunks = (counts.get("children", 0) + chunk_children - 1) // chunk_children
+    staged = Staged(Path(), chunks, counts, found.latest, found.supervisors, found.suspects)
+    now = as_of or found.latest or dt.datetime(1970, 1, 1)
     label = None if identify else (Pseudonymiser(key).child if key else unlabelled)
-    names = prepass.names(parts, label) if label is not None else None
+    names = found.names(label) if label is not None else None
     job = ChunkJob(staged, now, the_rubric, language, screen, names, label)
     staged_at = time.perf_counter()
     parquet_to = str(out_dir) if output_format == "parquet" else None
@@ -123,10 +117,6 @@ def run_spark_audit(
             "total_s": round(audited_at - started, 3),
         },
     )
-
-
-def _counts(rows: DataFrame) -> dict[str, int]:
-    return {r[TABLE]: int(r["count"]) for r in rows.groupBy(TABLE).count().collect()}
 
 
 def _collect(

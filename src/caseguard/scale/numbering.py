@@ -9,7 +9,8 @@ number; a broadcast join adds it. Row order inside a piece is the order Spark re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import reduce
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -17,10 +18,22 @@ if TYPE_CHECKING:
 PIECE_BITS = 33  # monotonically_increasing_id: partition index << 33 | row in partition
 
 
-def number_in_file_order(frame: DataFrame, column: str, *, first: int = 1) -> DataFrame:
-    """``frame`` (with ``__file``, ``__block``, ``__id``) numbered in file order, then
-    block order within a file, then read order: the order of the rows in the files."""
-    return _numbered(frame, ["__file", "__block"], column, first)
+def number_in_file_order(
+    frames: dict[str, DataFrame], column: str, first: dict[str, int]
+) -> dict[str, DataFrame]:
+    """Each frame (with ``__file``, ``__block``, ``__id``) numbered from ``first[name]`` in
+    file order, then block order in a file, then read order: the rows' order in the files.
+    One job counts every frame's pieces."""
+    from pyspark.sql import functions as F
+
+    pieces = ["__file", "__block"]
+    tagged = [f.select(F.lit(n).alias("__t"), *pieces, "__id") for n, f in frames.items()]
+    union = reduce(lambda a, b: a.unionByName(b), tagged)
+    counts = _piece_counts(union, ["__t", *pieces])
+    return {
+        name: _numbered(frame, pieces, column, first[name], [r[1:] for r in counts if r[0] == name])
+        for name, frame in frames.items()
+    }
 
 
 def number_sorted(frame: DataFrame, key: str, column: str) -> DataFrame:
@@ -30,19 +43,31 @@ def number_sorted(frame: DataFrame, key: str, column: str) -> DataFrame:
     # Checkpointed, so that the counted pieces and the numbered ones are the same rows.
     ordered = frame.orderBy(key).withColumn("__id", F.monotonically_increasing_id())
     ordered = ordered.withColumn("__piece", F.shiftright("__id", PIECE_BITS)).localCheckpoint()
-    return _numbered(ordered, ["__piece"], column, 0)
+    counts = _piece_counts(ordered, ["__piece"])
+    return _numbered(ordered, ["__piece"], column, 0, counts)
 
 
-def _numbered(frame: DataFrame, pieces: list[str], column: str, first: int) -> DataFrame:
+def _piece_counts(frame: DataFrame, keys: list[str]) -> list[tuple[Any, ...]]:
+    """``(*keys, rows, least id)`` of every piece, sorted by the keys."""
     from pyspark.sql import functions as F
 
-    counts = (
-        frame.groupBy(*pieces).agg(F.count("*").alias("__n"), F.min("__id").alias("__low"))
-    ).collect()
+    rows = frame.groupBy(*keys).agg(F.count("*").alias("__n"), F.min("__id").alias("__low"))
+    return sorted(tuple(r) for r in rows.collect())
+
+
+def _numbered(
+    frame: DataFrame,
+    pieces: list[str],
+    column: str,
+    first: int,
+    counts: list[tuple[Any, ...]],
+) -> DataFrame:
+    from pyspark.sql import functions as F
+
     rows, start = [], first
-    for row in sorted(counts, key=lambda r: tuple(r[p] for p in pieces)):
-        rows.append((*(row[p] for p in pieces), start, row["__low"]))
-        start += row["__n"]
+    for *keys, n, low in counts:
+        rows.append((*keys, start, low))
+        start += n
     spark = frame.sparkSession
     schema = frame.select(*pieces).schema.add("__start", "long").add("__low", "long")
     starts = spark.createDataFrame(rows, schema)

@@ -56,18 +56,25 @@ def typed(table: str, frame: DataFrame | None, spark: object) -> DataFrame:
 
 def partition(accepted: dict[str, DataFrame], chunk_children: int) -> Partitioned:
     """Every audited table's rows tagged with the chunk of their child."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     spark = next(iter(accepted.values())).sparkSession
     staged = {t: typed(t, accepted.get(t), spark) for t in COLUMNS}
     ids = staged["children"].select("child_id").distinct()
     ranked = number_sorted(ids, "child_id", "__rank")
-    child_chunk = ranked.select(
-        "child_id", (F.col("__rank") / F.lit(chunk_children)).cast("int").alias(CHUNK)
+    child_chunk = ranked.select(  # new names: the checkpoint keeps its columns' identities
+        F.col("child_id").alias("__child"),
+        (F.col("__rank") / F.lit(chunk_children)).cast("int").alias(CHUNK),
     )
-    tables = {"children": staged["children"].join(child_chunk, "child_id", "inner")}
+
+    def by_child(frame: DataFrame) -> DataFrame:
+        on = frame["child_id"] == child_chunk["__child"]
+        return frame.join(child_chunk, on, "inner").drop("__child")
+
+    tables = {"children": by_child(staged["children"])}
     for table in BY_CHILD:
-        tables[table] = staged[table].join(child_chunk, "child_id", "inner")
+        tables[table] = by_child(staged[table])
     case_chunk = tables["cases"].select("case_id", CHUNK)
     for table in BY_CASE:
         tables[table] = staged[table].join(case_chunk, "case_id", "inner")
@@ -83,4 +90,7 @@ def partition(accepted: dict[str, DataFrame], chunk_children: int) -> Partitione
         frame.withColumn(TABLE, F.lit(name)) for name, frame in tables.items() if name != "staff"
     ]
     rows = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), chunked)
-    return Partitioned(tables, rows)
+    # Kept (memory, then disk): the pre-pass and the audit both read them, computed once.
+    rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
+    staged_rows = {n: rows.where(F.col(TABLE) == n) for n in tables if n != "staff"}
+    return Partitioned({**staged_rows, "staff": tables["staff"]}, rows)

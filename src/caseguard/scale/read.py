@@ -10,8 +10,9 @@ Each row gets ``__row``, its number in the table (data rows, from 1, in file ord
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from caseguard.bundle.csvblocks import ROW
 from caseguard.bundle.rowblocks import PROBLEM
@@ -33,9 +34,29 @@ class SparkTable:
     name: str
     path: str
     fmt: str
+    first_file: str
 
     def columns(self, spark: SparkSession) -> list[str]:
-        return _reader(spark, self.fmt).load(self.path).columns
+        """The header, read on the driver (no Spark job): the first line of the first CSV
+        file (as the local reader reads it: UTF-8, a byte order mark dropped), or the
+        Parquet schema's names."""
+        if self.fmt == "parquet":
+            return spark.read.parquet(self.path).columns
+        jvm = spark.sparkContext._jvm
+        assert jvm is not None
+        hadoop = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        path = jvm.org.apache.hadoop.fs.Path(self.first_file)
+        stream = path.getFileSystem(hadoop).open(path)
+        try:
+            reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))
+            line = reader.readLine()
+        finally:
+            stream.close()
+        if line is None:
+            raise BundleError(
+                f"table '{self.name}' is empty: it needs a header row", path=self.path
+            )
+        return [c.strip() for c in next(csv.reader([str(line).lstrip("\ufeff")]))]
 
 
 def list_tables(spark: SparkSession, path: str) -> dict[str, SparkTable]:
@@ -52,9 +73,10 @@ def list_tables(spark: SparkSession, path: str) -> dict[str, SparkTable]:
         name = str(status.getPath().getName())
         if name.startswith((".", "_")):
             continue
-        stem, fmt = _table_of(fs, status, name)
+        stem, fmt, first = _table_of(fs, status, name)
         if fmt is not None:
-            tables[stem.lower()] = SparkTable(stem.lower(), str(status.getPath().toString()), fmt)
+            where = str(status.getPath().toString())
+            tables[stem.lower()] = SparkTable(stem.lower(), where, fmt, first or where)
     if not tables:
         raise BundleError(
             "the folder holds no <table>.csv or <table>.parquet files (or folders of them)",
@@ -63,20 +85,23 @@ def list_tables(spark: SparkSession, path: str) -> dict[str, SparkTable]:
     return tables
 
 
-def _table_of(fs: object, status: object, name: str) -> tuple[str, str | None]:
+def _table_of(fs: Any, status: Any, name: str) -> tuple[str, str | None, str | None]:
+    """The table's name, its format (None: not a table) and its first file."""
     stem, dot, suffix = name.rpartition(".")
-    if status.isFile():  # type: ignore[attr-defined]
-        return (stem, FORMATS.get(f".{suffix.lower()}")) if dot else (name, None)
-    parts = [
-        str(s.getPath().getName()).rpartition(".")[2].lower()
-        for s in fs.listStatus(status.getPath())  # type: ignore[attr-defined]
+    if status.isFile():
+        return (stem, FORMATS.get(f".{suffix.lower()}"), None) if dot else (name, None, None)
+    files = sorted(
+        str(s.getPath().toString())
+        for s in fs.listStatus(status.getPath())
         if s.isFile() and not str(s.getPath().getName()).startswith((".", "_"))
-    ]
-    kinds = {FORMATS.get(f".{p}") for p in parts} - {None}
-    return name, kinds.pop() if len(kinds) == 1 else None
+    )
+    kinds = {FORMATS.get(f".{f.rpartition('.')[2].lower()}") for f in files}
+    if len(kinds) != 1 or None in kinds:
+        return name, None, None
+    return name, kinds.pop(), files[0]
 
 
-def _reader(spark: SparkSession, fmt: str) -> object:
+def _reader(spark: SparkSession, fmt: str) -> Any:
     reader = spark.read.format(fmt)
     if fmt == "csv":
         reader = (
@@ -88,17 +113,25 @@ def _reader(spark: SparkSession, fmt: str) -> object:
     return reader
 
 
-def read_text(spark: SparkSession, table: SparkTable) -> DataFrame:
-    """Every row as text cells (the header's names), with ``__row`` and ``__problem``."""
+def read_texts(
+    spark: SparkSession, tables: dict[str, SparkTable], headers: dict[str, list[str]]
+) -> dict[str, DataFrame]:
+    """Every table's rows as text cells, with ``__row`` and ``__problem`` (one Spark job
+    counts the rows of every file piece, for the row numbers)."""
+    frames = {name: _read_text(spark, t, headers[name]) for name, t in tables.items()}
+    first = {name: 2 if t.fmt == "csv" else 1 for name, t in tables.items()}
+    return number_in_file_order(frames, ROW, first)
+
+
+def _read_text(spark: SparkSession, table: SparkTable, header: list[str]) -> DataFrame:
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
-    header = table.columns(spark)
     if table.fmt == "csv":
         fields = [StructField(c, StringType()) for c in header]
         schema = StructType([*fields, StructField(CORRUPT, StringType())])
         frame = (
-            _reader(spark, "csv")  # type: ignore[attr-defined]
+            _reader(spark, "csv")
             .schema(schema)
             .option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", CORRUPT)
@@ -110,8 +143,7 @@ def read_text(spark: SparkSession, table: SparkTable) -> DataFrame:
         frame = spark.read.parquet(table.path)
         cells = [F.col(f"`{c}`").cast("string").alias(c) for c in header]
         problem = F.lit(None).cast("string")
-    frame = frame.select(*cells, problem.alias(PROBLEM), *_order_columns())
-    return number_in_file_order(frame, ROW, first=2 if table.fmt == "csv" else 1)
+    return frame.select(*cells, problem.alias(PROBLEM), *_order_columns())
 
 
 def _order_columns() -> list[object]:

@@ -11,12 +11,13 @@ nothing is wrong with it, and its problems are worded by the validator's own fun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import TYPE_CHECKING, Any, cast
 
 from caseguard.bundle import TABLES, ValidationReport, Validator
 from caseguard.bundle.csvblocks import ROW
 from caseguard.bundle.layouts import Bundle, TableSource
-from caseguard.bundle.rowblocks import CELLS, CHECKS, KEY, block_schema
+from caseguard.bundle.rowblocks import CELLS, CHECKS, KEY, NoIndex, block_schema
 from caseguard.bundle.schema import Table
 from caseguard.bundle.validate import (
     RowProblem,
@@ -26,7 +27,7 @@ from caseguard.bundle.validate import (
     require_tables,
 )
 from caseguard.scale.cells import ReadCells
-from caseguard.scale.read import SparkTable, list_tables, read_text
+from caseguard.scale.read import SparkTable, list_tables, read_texts
 from caseguard.scale.sparktypes import spark_schema
 
 if TYPE_CHECKING:
@@ -65,45 +66,55 @@ class _Folder:
 
 def validate(spark: SparkSession, path: str) -> Validated:
     """Every table of the bundle at ``path`` validated; accepted rows and the report."""
+    from pyspark.sql import functions as F
+
     tables = list_tables(spark, path)
-    kinds = {t.fmt for t in tables.values()}
-    report = ValidationReport(path, "+".join(sorted(kinds)))
+    report = ValidationReport(path, "+".join(sorted({t.fmt for t in tables.values()})))
     require_tables(cast(Bundle, _Folder(path, tables)), report)
-    out = Validated(report=report)
+    known = {spec.name: spec for spec in TABLES if spec.name in tables}
+    headers = {name: tables[name].columns(spark) for name in known}
+    for name, spec in known.items():
+        source = cast(TableSource, _Header(headers[name], tables[name].path))
+        Validator(index=NoIndex()).check_header(spec, source, report)
+    texts = read_texts(spark, {n: tables[n] for n in known}, headers)
     index: dict[str, DataFrame] = {}
-    for spec in TABLES:
-        if spec.name in tables:
-            out.accepted[spec.name] = _table(spark, spec, tables[spec.name], index, report)
-    return out
+    checked = {name: _checked(spec, texts[name], index) for name, spec in known.items()}
+    outcomes = reduce(
+        lambda a, b: a.unionByName(b),
+        [frame.select(F.lit(name).alias("__t"), OK) for name, frame in checked.items()],
+    )
+    for row in outcomes.groupBy("__t", OK).count().collect():
+        tally = report.tables.setdefault(row["__t"], TableCount())
+        tally.read += row["count"]
+        if row[OK]:
+            tally.accepted += row["count"]
+        else:
+            tally.rejected += row["count"]
+    for name, spec in known.items():
+        tally = report.tables.setdefault(name, TableCount())
+        if tally.rejected:
+            report.errors.extend(_rejected(spec, checked[name]))
+    return Validated(
+        {n: f.filter(F.col(OK)).select(ROW, *known[n].names) for n, f in checked.items()},
+        report,
+    )
 
 
-def _table(
-    spark: SparkSession,
-    spec: Table,
-    table: SparkTable,
-    index: dict[str, DataFrame],
-    report: ValidationReport,
-) -> DataFrame:
+def _checked(spec: Table, text: DataFrame, index: dict[str, DataFrame]) -> DataFrame:
+    """The table's rows with their problems and ``__ok``; its index added to ``index``."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    header = table.columns(spark)
-    source = cast(TableSource, _Header(header, table.path))
-    Validator(index=_Unused()).check_header(spec, source, report)
-    text = read_text(spark, table)
     checked = text.mapInArrow(ReadCells(spec.name), spark_schema(block_schema(spec)))
     checked = _with_duplicates(checked)
     checked, bad_refs = _with_references(spec, checked, index)
-    clean = (F.size(CELLS) == 0) & F.col(FIRST).eqNullSafe(F.col(ROW)) | F.col(KEY).isNull()
     ok = (F.size(CELLS) == 0) & (F.size(CHECKS) == 0) & _no_duplicate() & ~bad_refs
     checked = checked.withColumn(OK, ok).persist(StorageLevel.MEMORY_AND_DISK)
-    del clean
     firsts = checked.filter(F.col(KEY).isNotNull() & (F.col(ROW) == F.col(FIRST)))
     index[spec.name] = firsts.select(
         F.col(KEY).alias("id"), F.col(ROW).alias("row"), F.col(OK).alias("ok")
-    ).persist(StorageLevel.MEMORY_AND_DISK)
-    _count(spec, checked, report)
-    return checked.filter(F.col(OK)).select(ROW, *spec.names)
+    )
+    return checked
 
 
 def _no_duplicate() -> Column:
@@ -146,25 +157,18 @@ def _with_references(
     return checked, bad
 
 
-def _count(spec: Table, checked: DataFrame, report: ValidationReport) -> None:
-    """The table's counts, and every rejected row's problems (worded by the validator)."""
+def _rejected(spec: Table, checked: DataFrame) -> list[RowProblem]:
+    """Every rejected row's problems, in row order (worded by the validator)."""
     from pyspark.sql import functions as F
 
-    tally = report.tables.setdefault(spec.name, TableCount())
-    for row in checked.groupBy(OK).count().collect():
-        tally.read += row["count"]
-        if row[OK]:
-            tally.accepted += row["count"]
-        else:
-            tally.rejected += row["count"]
-    if not tally.rejected:
-        return
     refs = [c.name for c in spec.columns if c.ref is not None]
     wanted = [ROW, KEY, CELLS, CHECKS, FIRST, *refs]
     wanted += [f"__ref_{c}" for c in refs] + [f"__refok_{c}" for c in refs]
     rejected = checked.filter(~F.col(OK)).select(*wanted).orderBy(ROW)
+    problems: list[RowProblem] = []
     for row in rejected.toLocalIterator():
-        report.errors.extend(_problems(spec, row.asDict(recursive=True)))
+        problems.extend(_problems(spec, row.asDict(recursive=True)))
+    return problems
 
 
 def _problems(spec: Table, row: dict[str, Any]) -> list[RowProblem]:
@@ -181,16 +185,3 @@ def _problems(spec: Table, row: dict[str, Any]) -> list[RowProblem]:
     if not problems:
         problems = [RowProblem(spec.name, number, p["column"], p["reason"]) for p in row[CHECKS]]
     return problems
-
-
-class _Unused:
-    """The header check never looks ids up."""
-
-    def lookup(self, table: str, ids: object) -> dict[str, tuple[int, bool]]:
-        return {}
-
-    def add(self, table: str, entries: object) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
