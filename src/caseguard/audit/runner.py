@@ -90,7 +90,7 @@ def findings_for(
     return [Finding.from_dict(row) for row in rows]
 
 
-def _parse_as_of(as_of: dt.datetime | str | None) -> dt.datetime | None:
+def parse_as_of(as_of: dt.datetime | str | None) -> dt.datetime | None:
     if as_of is None or isinstance(as_of, dt.datetime):
         return as_of
     from caseguard.bundle.values import ValueProblem, read_timestamp
@@ -141,7 +141,7 @@ def run_audit(
     started = time.perf_counter()
     started_at = _utcnow()
     the_rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
-    moment = _parse_as_of(as_of)
+    moment = parse_as_of(as_of)
     out = Path(out_dir)
     tick = _ticker(progress)
     with tempfile.TemporaryDirectory(prefix="caseguard-audit-") as tmp:

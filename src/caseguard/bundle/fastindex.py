@@ -32,7 +32,8 @@ def run_of(ids: pl.Series, values: pl.Series) -> tuple[int, int]:
     A block refers to a narrow run of ids when both come in id order, so matching
     against that run is much cheaper than against every id.
     """
-    low, high = values.min(), values.max()
+    low: Any = values.min()
+    high: Any = values.max()
     if low is None or high is None:
         return 0, 0
     start = cast(int, ids.search_sorted(low, side="left"))

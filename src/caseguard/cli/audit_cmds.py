@@ -100,6 +100,35 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     is_flag=True,
     help="Keep names in the outputs' text and show them in the report (marked IDENTIFIABLE).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where the audit runs: this machine, or Apache Spark (a bundle folder at any path "
+    "Spark reads; needs the spark extra: pip install 'caseguard[spark]').",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Spark's master with --engine spark (default: local[*], every CPU of this machine).",
+)
+@click.option(
+    "--spark-conf",
+    "spark_conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Spark setting with --engine spark (repeatable), e.g. spark.executor.memory=8g.",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv: cases.csv, findings.jsonl, summary.json. parquet (--engine spark): cases/ and "
+    "findings/ folders of Parquet files written by Spark's executors, and summary.json; no "
+    "report.",
+)
 @report_options
 @db_option
 @zip_limit_options
@@ -113,6 +142,10 @@ def audit(
     report_formats: str,
     key_file: Path | None,
     identify: bool,
+    engine: str,
+    spark_master: str | None,
+    spark_conf: tuple[str, ...],
+    output_format: str,
     pages: str | None,
     listed: int,
     db: str | None,
@@ -131,6 +164,23 @@ def audit(
     from caseguard.store.engine import DEFAULT_DB, resolve_url
 
     formats = report_formats_of(report_formats)
+    if engine == "spark":
+        spark_audit(
+            source,
+            out_dir,
+            as_of,
+            rubric,
+            not no_language,
+            spark_master,
+            spark_conf,
+            output_format,
+            formats,
+            key_file,
+            identify,
+        )
+        sys.exit(0)
+    if output_format != "csv":
+        raise UsageError("--output-format parquet needs --engine spark")
     target = source or db or DEFAULT_DB
     if source is None:
         if "://" not in target and not looks_like_conninfo(target) and not Path(target).is_file():
@@ -177,6 +227,64 @@ def audit(
     if identify:
         out.print("IDENTIFIABLE: the outputs contain names")
     sys.exit(0)
+
+
+def spark_audit(
+    source: str | None,
+    out_dir: Path,
+    as_of: str | None,
+    rubric: Path | None,
+    language: bool,
+    master: str | None,
+    conf: tuple[str, ...],
+    output_format: str,
+    formats: tuple[str, ...],
+    key_file: Path | None,
+    identify: bool,
+) -> None:
+    """``--engine spark``: the bundle audited on Spark; the report as for the local engine
+    (CSV outputs only: a national Parquet audit is read by other tools)."""
+    from caseguard.audit.runner import parse_as_of
+    from caseguard.scale import run_spark_audit
+    from caseguard.scale.session import parse_conf
+
+    if source is None or is_database(source):
+        raise UsageError(
+            "--engine spark audits a bundle folder", hint="give its path (local, hdfs://, s3a://…)"
+        )
+    if output_format == "parquet":
+        formats = ()
+    key = load_key(key_file, out_dir) if formats else None
+    with _progress() as advance:
+        result = run_spark_audit(
+            source,
+            out_dir,
+            as_of=parse_as_of(as_of),
+            rubric=rubric,
+            progress=advance,
+            language=language,
+            key=key.key if key is not None else None,
+            identify=identify,
+            master=master,
+            conf=parse_conf(conf),
+            output_format=output_format,
+            write_report=False,
+        )
+    _print(result)
+    if key is not None:
+        with phase_progress() as tick:
+            report = build_report(
+                result.out_dir,
+                result.out_dir,
+                formats=formats,
+                data_source=source,
+                key=key,
+                identify=identify,
+                progress=tick,
+            )
+        print_report_paths(report)
+    if identify:
+        out.print("IDENTIFIABLE: the outputs contain names")
 
 
 def report_formats_of(text: str) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ class SparkTable:
             return spark.read.parquet(self.path).columns
         jvm = spark.sparkContext._jvm
         assert jvm is not None
-        hadoop = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        hadoop = spark.sparkContext._jsc.hadoopConfiguration()
         path = jvm.org.apache.hadoop.fs.Path(self.first_file)
         stream = path.getFileSystem(hadoop).open(path)
         try:
@@ -63,7 +63,7 @@ def list_tables(spark: SparkSession, path: str) -> dict[str, SparkTable]:
     """The bundle's tables at ``path`` (any Hadoop file system URL), by name."""
     jvm = spark.sparkContext._jvm
     assert jvm is not None
-    hadoop = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    hadoop = spark.sparkContext._jsc.hadoopConfiguration()
     root = jvm.org.apache.hadoop.fs.Path(path)
     fs = root.getFileSystem(hadoop)
     if not fs.exists(root) or not fs.getFileStatus(root).isDirectory():
@@ -143,7 +143,8 @@ def _read_text(spark: SparkSession, table: SparkTable, header: list[str]) -> Dat
         frame = spark.read.parquet(table.path)
         cells = [F.col(f"`{c}`").cast("string").alias(c) for c in header]
         problem = F.lit(None).cast("string")
-    return frame.select(*cells, problem.alias(PROBLEM), *_order_columns())
+    selected: DataFrame = frame.select(*cells, problem.alias(PROBLEM), *_order_columns())
+    return selected
 
 
 def _order_columns() -> list[object]:

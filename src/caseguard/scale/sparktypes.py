@@ -7,7 +7,7 @@ Timestamps are naive UTC on every side (Spark's ``TimestampNTZType``, Arrow's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 
@@ -20,9 +20,9 @@ def spark_type(dtype: pl.DataType) -> DataType:
     from pyspark.sql import types as T
 
     if isinstance(dtype, pl.List):
-        return T.ArrayType(spark_type(dtype.inner))
+        return T.ArrayType(spark_type(cast(pl.DataType, dtype.inner)))
     if isinstance(dtype, pl.Struct):
-        return T.StructType([T.StructField(f.name, spark_type(f.dtype)) for f in dtype.fields])
+        return T.StructType([T.StructField(f.name, spark_type(cast(pl.DataType, f.dtype))) for f in dtype.fields])
     if isinstance(dtype, pl.Datetime):
         return T.TimestampNTZType()
     simple: dict[Any, DataType] = {
@@ -48,9 +48,9 @@ def arrow_schema(schema: Mapping[str, pl.DataType]) -> pa.Schema:
 
     def arrow(dtype: pl.DataType) -> pa.DataType:
         if isinstance(dtype, pl.List):
-            return pa.list_(arrow(dtype.inner))
+            return pa.list_(arrow(cast(pl.DataType, dtype.inner)))
         if isinstance(dtype, pl.Struct):
-            return pa.struct([pa.field(f.name, arrow(f.dtype)) for f in dtype.fields])
+            return pa.struct([pa.field(f.name, arrow(cast(pl.DataType, f.dtype))) for f in dtype.fields])
         if isinstance(dtype, pl.Datetime):
             return pa.timestamp("us")
         simple: dict[Any, pa.DataType] = {
