@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 WEB_VENDOR := src/caseguard/web/static/vendor
 WEB_STAMP  := $(WEB_VENDOR)/.installed
 
-.PHONY: demo test lint typecheck unit bench browser docs clean web-assets
+.PHONY: demo test lint typecheck unit bench browser java docs clean web-assets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "not installed:$$missing (browser tests are skipped; PDF fonts are not subset)"; fi; fi
 
+## java: a Java runtime for the Spark engine's tests (Debian's OpenJDK 17; nothing is
+## downloaded at run time). Without root, the Spark tests are skipped, saying why.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else echo "not installed: java (openjdk-17-jre-headless); the Spark tests are skipped"; fi; }
+
 ## test: set up and run every check (lint, types, tests)
-test: $(STAMP) $(WEB_STAMP) browser lint typecheck unit
+test: $(STAMP) $(WEB_STAMP) browser java lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

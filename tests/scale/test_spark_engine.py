@@ -24,6 +24,7 @@ from caseguard.scale import run_spark_audit
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+pytestmark = pytest.mark.spark
 OUTPUTS = ("cases.csv", "findings.jsonl", "summary.json")
 KEY = b"k" * 32
 CHUNK = 15  # children per chunk: several chunks in a 60-case bundle
