@@ -22,7 +22,9 @@ def spark_type(dtype: pl.DataType) -> DataType:
     if isinstance(dtype, pl.List):
         return T.ArrayType(spark_type(cast(pl.DataType, dtype.inner)))
     if isinstance(dtype, pl.Struct):
-        return T.StructType([T.StructField(f.name, spark_type(cast(pl.DataType, f.dtype))) for f in dtype.fields])
+        return T.StructType(
+            [T.StructField(f.name, spark_type(cast(pl.DataType, f.dtype))) for f in dtype.fields]
+        )
     if isinstance(dtype, pl.Datetime):
         return T.TimestampNTZType()
     simple: dict[Any, DataType] = {
@@ -50,7 +52,9 @@ def arrow_schema(schema: Mapping[str, pl.DataType]) -> pa.Schema:
         if isinstance(dtype, pl.List):
             return pa.list_(arrow(cast(pl.DataType, dtype.inner)))
         if isinstance(dtype, pl.Struct):
-            return pa.struct([pa.field(f.name, arrow(cast(pl.DataType, f.dtype))) for f in dtype.fields])
+            return pa.struct(
+                [pa.field(f.name, arrow(cast(pl.DataType, f.dtype))) for f in dtype.fields]
+            )
         if isinstance(dtype, pl.Datetime):
             return pa.timestamp("us")
         simple: dict[Any, pa.DataType] = {

@@ -102,14 +102,15 @@ def validate(spark: SparkSession, path: str) -> Validated:
 
 def _checked(spec: Table, text: DataFrame, index: dict[str, DataFrame]) -> DataFrame:
     """The table's rows with their problems and ``__ok``; its index added to ``index``."""
-    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     checked = text.mapInArrow(ReadCells(spec.name), spark_schema(block_schema(spec)))
     checked = _with_duplicates(checked)
     checked, bad_refs = _with_references(spec, checked, index)
     ok = (F.size(CELLS) == 0) & (F.size(CHECKS) == 0) & _no_duplicate() & ~bad_refs
-    checked = checked.withColumn(OK, ok).persist(StorageLevel.MEMORY_AND_DISK)
+    # Checkpointed (computed now, kept on the executors): the tables after it refer to its
+    # index, so without it every later table's plan would hold every earlier one's.
+    checked = checked.withColumn(OK, ok).localCheckpoint()
     firsts = checked.filter(F.col(KEY).isNotNull() & (F.col(ROW) == F.col(FIRST)))
     index[spec.name] = firsts.select(
         F.col(KEY).alias("id"), F.col(ROW).alias("row"), F.col(OK).alias("ok")
