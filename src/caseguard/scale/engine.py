@@ -28,7 +28,7 @@ from caseguard.report.pseudonyms import Pseudonymiser
 from caseguard.scale import prepass
 from caseguard.scale.chunkaudit import RESULT, audit_function
 from caseguard.scale.outfiles import write_text
-from caseguard.scale.partition import CHUNK, partition
+from caseguard.scale.partition import CHUNK, Partitioned, partition
 from caseguard.scale.session import spark_session
 from caseguard.scale.sparktypes import spark_schema
 from caseguard.scale.validate import validate
@@ -79,7 +79,7 @@ def run_spark_audit(
     chunks = (counts.get("children", 0) + chunk_children - 1) // chunk_children
     staged = Staged(Path(), chunks, counts, found.latest, found.supervisors, found.suspects)
     now = as_of or found.latest or dt.datetime(1970, 1, 1)
-    label = None if identify else (Pseudonymiser(key).child if key else unlabelled)
+    label = None if identify else (_child_labels(parts, key) if key else unlabelled)
     names = found.names(label) if label is not None else None
     job = ChunkJob(staged, now, the_rubric, language, screen, names, label)
     staged_at = time.perf_counter()
@@ -117,6 +117,13 @@ def run_spark_audit(
             "total_s": round(audited_at - started, 3),
         },
     )
+
+
+def _child_labels(parts: Partitioned, key: bytes) -> Callable[[str], str]:
+    """Each child's pseudonym, no two alike, as ``audit.names.child_labels`` gives them
+    (the run's child ids on the driver: a force's, some millions at most)."""
+    ids = [row[0] for row in parts.tables["children"].select("child_id").collect()]
+    return Pseudonymiser.for_ids(key, ids).child
 
 
 def _collect(
