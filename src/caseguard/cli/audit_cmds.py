@@ -245,6 +245,8 @@ def spark_audit(
     """``--engine spark``: the bundle audited on Spark; the report as for the local engine
     (CSV outputs only: a national Parquet audit is read by other tools)."""
     from caseguard.audit.runner import parse_as_of
+    from caseguard.audit.sources import is_database
+    from caseguard.report import build_report, load_key
     from caseguard.scale import run_spark_audit
     from caseguard.scale.session import parse_conf
 
