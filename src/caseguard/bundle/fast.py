@@ -147,7 +147,7 @@ class FastValidator:
     def _frame(
         self, spec: Table, text: pl.DataFrame, readers: Readers, report: ValidationReport
     ) -> pl.DataFrame:
-        typed = _typed(spec, text)
+        typed = typed_block(spec, text)
         clean = typed["__clean"] & ~_key_taken(self.index, spec, typed["__key"])
         for column in spec.columns:
             if column.ref is not None:
@@ -188,7 +188,7 @@ def _extra_column(spec: Table, text: pl.DataFrame) -> pl.Series:
     return pl.Series(EXTRA, values, dtype=pl.String)
 
 
-def _typed(spec: Table, text: pl.DataFrame) -> pl.DataFrame:
+def typed_block(spec: Table, text: pl.DataFrame) -> pl.DataFrame:
     """Typed columns, ``__clean`` (every cell certainly clean, row checks passed), ``__key``."""
     names = {name.lower(): name for name in text.columns if name != ROW}
     raws = {

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from caseguard.bundle.csvblocks import ROW
-from caseguard.bundle.fast import _typed, schema_of
+from caseguard.bundle.fast import schema_of, typed_block
 from caseguard.bundle.layouts import RawRow
 from caseguard.bundle.schema import Table
 from caseguard.bundle.validate import RowProblem, Validator, readers_for, row_checks, row_key
@@ -37,7 +37,7 @@ def check_rows(spec: Table, text: pl.DataFrame) -> pl.DataFrame:
     """Every row of ``text`` typed, with its key and the problems found in the row alone."""
     problem = text[PROBLEM] if PROBLEM in text.columns else pl.repeat(None, text.height)
     cells = text.drop(PROBLEM, strict=False)
-    typed = _typed(spec, cells)
+    typed = typed_block(spec, cells)
     clean = typed["__clean"] & problem.is_null()
     schema = block_schema(spec)
     fast = typed.filter(clean).with_columns(
