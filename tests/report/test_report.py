@@ -46,6 +46,15 @@ def test_html_is_self_contained(report_dir: Path) -> None:
     assert "95% CI" in html and "inadequate" in html
 
 
+def test_report_names_the_standards_version_the_rubric_follows(report_dir: Path) -> None:
+    from caseguard.standards.rubric import default_rubric_data
+
+    version = default_rubric_data()["standards"]
+    assert version == "1.1"
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert f"investigation standards, version {version}," in html
+
+
 def test_pdf_is_real(report_dir: Path) -> None:
     pages = _pdf_pages(report_dir / "report.pdf")
     assert len(pages) > 3

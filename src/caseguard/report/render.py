@@ -31,6 +31,7 @@ from caseguard.report.sections import (
     timeliness,
 )
 from caseguard.report.times import ZONE_NOTE, when_text
+from caseguard.standards.rubric import default_rubric_data
 
 Tick = Callable[[str, int, int | None], None]
 TITLE = "Case-file audit: child exploitation and missing children"
@@ -103,7 +104,8 @@ class Renderer:
         self.sections = {s.id: s for s in sections}
         n = len(self.ctx.audit.cases)
         about = (
-            f"{n:,} cases audited against caseguard's investigation standards, version 1, "
+            f"{n:,} cases audited against caseguard's investigation standards, "
+            f"version {default_rubric_data()['standards']}, "
             f"as at {when_text(self.ctx.now)}. {ZONE_NOTE} Case records were read from "
             f"{shown_source(self.ctx.data.source)}."
         )
