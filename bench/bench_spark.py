@@ -25,6 +25,8 @@ from typing import Any
 from bench.bench_audit import bundle_for
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks-spark.md"
+RUNS = ("local:csv", "spark:csv", "spark:parquet")
+MARK = "\n## Run of "
 OUT = Path(os.environ.get("CASEGUARD_BENCH_OUT", "/tmp/caseguard-bench/spark-out"))
 
 CHILD = """
@@ -73,13 +75,18 @@ def _commit() -> str:
     return found.stdout.strip() or "?"
 
 
-def write_doc(rows: list[dict[str, Any]], command: str) -> None:
+def write_doc(rows: list[dict[str, Any]], command: str, started: str, append: bool) -> None:
+    """The results page; with ``append``, this run's section after the earlier ones."""
+    earlier = ""
+    if append and DOC.exists():
+        earlier = DOC.read_text(encoding="utf-8")
+        earlier = earlier.split(f"{MARK}{started}")[0]  # this run's own earlier writes
     lines = [
-        "# Spark engine benchmark",
+        f"{MARK}{started}" if earlier else "# Spark engine benchmark",
         "",
         f"Written by `{command}` (not by hand): the same synthetic CSV bundle (seed 1)",
         "audited by the local engine (2 worker processes) and by the Spark engine on",
-        "`local[2]` (CSV outputs, then Parquet outputs), each in its own process, with the",
+        "`local[2]` (with the outputs each row names), each in its own process, with the",
         f"language screen. Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}, commit {_commit()}.",
         "The CPUs are shared with other work: `load` is the load average (1, 5, 15 min, as",
@@ -104,22 +111,37 @@ def write_doc(rows: list[dict[str, Any]], command: str) -> None:
     lines += [
         f"- {r['cases']:,} {r['engine']} {r['fmt']}: `{json.dumps(r['timings'])}`" for r in rows
     ]
-    DOC.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    DOC.write_text(earlier + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.bench_spark")
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument(
+        "--runs",
+        default=",".join(RUNS),
+        help="engine:outputs pairs, in order (the local engine first: the others' baseline)",
+    )
+    parser.add_argument(
+        "--append", action="store_true", help="keep the page's earlier runs, add this one"
+    )
     args = parser.parse_args(argv)
+    runs = [tuple(r.split(":", 1)) for r in args.runs.split(",")]
+    if any(r not in RUNS for r in map(":".join, runs)):
+        parser.error(f"--runs: choose from {', '.join(RUNS)}")
+    command = f"python -m bench.bench_spark --sizes {args.sizes}"
+    command += f" --runs {args.runs}" if args.runs != ",".join(RUNS) else ""
+    command += " --append" if args.append else ""
+    started = time.strftime("%Y-%m-%d %H:%M")
     rows: list[dict[str, Any]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         bundle = bundle_for(size)
-        for engine, fmt in (("local", "csv"), ("spark", "csv"), ("spark", "parquet")):
+        for engine, fmt in runs:
             row = run_one(engine, bundle, args.master, fmt)
             print(json.dumps(row), flush=True)
             rows.append(row)
-            write_doc(rows, "python -m bench.bench_spark --sizes " + args.sizes)
+            write_doc(rows, command, started, args.append)
 
 
 if __name__ == "__main__":
