@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -59,7 +59,14 @@ def _password(from_stdin: bool) -> str:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Server processes answering side by side (default: one per CPU, at most 4).",
+    help="Server processes answering side by side (default: two per CPU, at most 8).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Requests one server process works on at once (more wait their turn).",
 )
 def serve(
     db: str | None,
@@ -68,15 +75,17 @@ def serve(
     key_file: Path | None,
     idle_minutes: int,
     workers: int | None,
+    threads: int,
 ) -> None:
     """Serve the web workspace over the store (dashboards, cases, children, API)."""
     import uvicorn
 
     from caseguard.web import create_app
-    from caseguard.web.app import ENV_IDLE, ENV_KEY_FILE
+    from caseguard.web.app import ENV_IDLE, ENV_KEY_FILE, ENV_THREADS
 
     count = workers or default_workers()
-    app = create_app(db, key_file=key_file, idle_minutes=idle_minutes)  # checks all, migrates
+    app = create_app(db, key_file=key_file, idle_minutes=idle_minutes, threads=threads)
+    # (create_app checks everything and migrates the store before any worker starts)
     out.print(
         f"caseguard on http://{host}:{port}/ ({count} worker{'s' if count > 1 else ''}; "
         "Ctrl+C stops it)",
@@ -90,19 +99,34 @@ def serve(
     if key_file:
         os.environ[ENV_KEY_FILE] = str(key_file.resolve())
     os.environ[ENV_IDLE] = str(idle_minutes)
-    uvicorn.run(
-        "caseguard.web.app:from_environment",
-        factory=True,
-        workers=count,
-        host=host,
-        port=port,
-        log_level="warning",
-        proxy_headers=True,
-    )
+    os.environ[ENV_THREADS] = str(threads)
+    options: dict[str, Any] = {
+        "app": "caseguard.web.app:from_environment",
+        "factory": True,
+        "workers": count,
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "proxy_headers": True,
+        # A worker busy with its requests on a loaded machine can be slow to answer the
+        # supervisor's health check; killing it would drop every request it holds.
+        "timeout_worker_healthcheck": 30,
+    }
+    from caseguard.web.serving import reuse_port_available, run_workers
+
+    if not reuse_port_available():  # the workers share one socket (not Linux or BSD)
+        uvicorn.run(**options)
+        return
+    try:
+        run_workers(uvicorn.Config(**options))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
 
 
 def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Two processes per CPU: each holds Python's lock while it works, so one process
+    per CPU leaves a CPU idle whenever a process waits on the store."""
+    return max(1, min(8, 2 * (os.cpu_count() or 1)))
 
 
 @main.group()

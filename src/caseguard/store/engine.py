@@ -60,14 +60,23 @@ def refusal(exc: BaseException) -> str | None:
     return None
 
 
+POOL_SIZE = 16
+MAX_OVERFLOW = 8
+
+
 def create_engine(url: str) -> sa.Engine:
     try:
         parsed = make_url(url)
     except Exception:
         raise StoreError(f"not a database URL: {display_url(url)}") from None
-    kwargs: dict[str, Any] = {}
+    # Enough pooled connections for a web worker's concurrent requests: an overflow
+    # connection is closed when it is returned, so a busy server would open one (and, on
+    # SQLite, start with a cold page cache) for nearly every request.
+    kwargs: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if not parsed.database or parsed.database == ":memory:":
+            kwargs = {}  # one in-memory database: SQLAlchemy's own single-connection pool
+        else:
             parent = Path(_sqlite_file(parsed.database, parsed.query)).parent
             if not parent.exists():
                 raise StoreError(f"the folder for the SQLite file does not exist: {parent}")

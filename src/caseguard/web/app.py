@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -74,6 +76,8 @@ def _form_secret(key: bytes) -> str:
 
 ENV_KEY_FILE = "CASEGUARD_WEB_KEY_FILE"
 ENV_IDLE = "CASEGUARD_WEB_IDLE_MINUTES"
+ENV_THREADS = "CASEGUARD_WEB_THREADS"
+THREADS = 4
 
 
 def from_environment() -> FastAPI:
@@ -81,7 +85,25 @@ def from_environment() -> FastAPI:
     the store from ``$CASEGUARD_DB``, the key file and idle time as ``serve`` set them."""
     key_file = os.environ.get(ENV_KEY_FILE) or None
     idle = int(os.environ.get(ENV_IDLE, "30"))
-    return create_app(os.environ.get("CASEGUARD_DB"), key_file=key_file, idle_minutes=idle)
+    threads = int(os.environ.get(ENV_THREADS, str(THREADS)))
+    return create_app(
+        os.environ.get("CASEGUARD_DB"), key_file=key_file, idle_minutes=idle, threads=threads
+    )
+
+
+def _lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """At start, how many requests the process works on at once: the routes read the
+    store in worker threads, and past a few threads they only queue for Python's lock
+    (each switch costing CPU), so more concurrent requests wait for a free thread."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
 
 
 def create_app(
@@ -90,6 +112,7 @@ def create_app(
     key: bytes | None = None,
     key_file: str | Path | None = None,
     idle_minutes: int = 30,
+    threads: int = THREADS,
 ) -> FastAPI:
     """A FastAPI app over the store ``db`` (a SQLite file or a URL; ``$CASEGUARD_DB``)."""
     if not (VENDOR / "govuk" / "govuk-frontend.min.css").is_file():
@@ -108,6 +131,7 @@ def create_app(
         docs_url=None,  # Swagger UI would load from a CDN; the schema is at openapi_url
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan(threads),
     )
     app.state.settings = settings
     settings.children.build()  # pseudonym → child id, before the first child page

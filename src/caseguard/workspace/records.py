@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,34 +26,62 @@ from caseguard.workspace.scope import Scope
 T = BUNDLE_TABLES
 
 
+def _in(table: str, column: str) -> sa.Select[Any]:
+    """``SELECT * FROM table WHERE column IN :ids``, built once: a page runs a dozen of
+    these, and building a statement costs more than SQLite takes to answer it."""
+    return sa.select(T[table]).where(T[table].c[column].in_(sa.bindparam("ids", expanding=True)))
+
+
+_BY = {
+    ("children", "child_id"): _in("children", "child_id"),
+    ("cases", "child_id"): _in("cases", "child_id"),
+    ("notes", "case_id"): _in("notes", "case_id"),
+    ("actions", "case_id"): _in("actions", "case_id"),
+    ("case_persons", "case_id"): _in("case_persons", "case_id"),
+    ("missing_episodes", "child_id"): _in("missing_episodes", "child_id"),
+    ("staff", "staff_id"): _in("staff", "staff_id"),
+}
+_F = audit_findings.c
+_FINDINGS = sa.select(audit_findings).where(
+    _F.run_id == sa.bindparam("run"),
+    _F.subject_type == sa.bindparam("kind"),
+    _F.subject_id.in_(sa.bindparam("ids", expanding=True)),
+)
+_C = audit_cases.c
+_GRADES = sa.select(audit_cases).where(
+    _C.run_id == sa.bindparam("run"), _C.case_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
 def _rows(
-    conn: sa.Connection, table: str, where: sa.ColumnElement[bool]
+    conn: sa.Connection, table: str, column: str, ids: Iterable[str]
 ) -> list[dict[str, object]]:
-    return [dict(r) for r in conn.execute(sa.select(T[table]).where(where)).mappings()]
+    query = _BY[(table, column)]
+    return [dict(r) for r in conn.execute(query, {"ids": list(ids)}).mappings()]
 
 
 def child_data(conn: sa.Connection, child_id: str, teams: frozenset[str] | None) -> CaseData:
     """The child, the cases of theirs in ``teams`` (None: all), and those cases' records."""
     data = CaseData("store")
-    for row in _rows(conn, "children", T["children"].c.child_id == child_id):
+    for row in _rows(conn, "children", "child_id", [child_id]):
         data.add("children", row)
-    cases = T["cases"]
-    where = cases.c.child_id == child_id
-    if teams is not None:
-        where = where & cases.c.team.in_(sorted(teams))
-    case_rows = _rows(conn, "cases", where)
+    case_rows = [
+        r
+        for r in _rows(conn, "cases", "child_id", [child_id])
+        if teams is None or r["team"] in teams
+    ]
     for row in case_rows:
         data.add("cases", row)
     ids = [str(r["case_id"]) for r in case_rows]
     if ids:
         for table in ("notes", "actions", "case_persons"):
-            for row in _rows(conn, table, T[table].c.case_id.in_(ids)):
+            for row in _rows(conn, table, "case_id", ids):
                 data.add(table, row)
-    for row in _rows(conn, "missing_episodes", T["missing_episodes"].c.child_id == child_id):
+    for row in _rows(conn, "missing_episodes", "child_id", [child_id]):
         data.add("missing_episodes", row)
     authors = {n.author_id for notes in data.notes.values() for n in notes if n.author_id}
     if authors:
-        for row in _rows(conn, "staff", T["staff"].c.staff_id.in_(sorted(authors))):
+        for row in _rows(conn, "staff", "staff_id", sorted(authors)):
             data.add("staff", row)
     return data
 
@@ -68,21 +97,16 @@ def run_audit_for(conn: sa.Connection, run_id: int | None, data: CaseData) -> Au
         ("episode", sorted(e.episode_id for es in data.episodes.values() for e in es)),
     ]
     findings: list[Finding] = []
-    f = audit_findings.c
     for kind, ids in subjects:
         wanted = list(ids)
         if not wanted:
             continue
-        query = sa.select(audit_findings).where(
-            f.run_id == run_id, f.subject_type == kind, f.subject_id.in_(wanted)
-        )
-        found = [_finding(r) for r in conn.execute(query).mappings()]
+        params = {"run": run_id, "kind": kind, "ids": wanted}
+        found = [_finding(r) for r in conn.execute(_FINDINGS, params).mappings()]
         findings += sorted(found, key=lambda x: (x.subject_id, x.rule))  # sorted here: the
         # planner must use the subject index, not one that gives the order
     rows: list[CaseRow] = []
     if case_ids:
-        c = audit_cases.c
-        query = sa.select(audit_cases).where(c.run_id == run_id, c.case_id.in_(case_ids))
         rows = [
             CaseRow(
                 r["case_id"],
@@ -93,7 +117,7 @@ def run_audit_for(conn: sa.Connection, run_id: int | None, data: CaseData) -> Au
                 r["minor"],
                 tuple(x for x in r["failed_rules"].split(";") if x),
             )
-            for r in conn.execute(query).mappings()
+            for r in conn.execute(_GRADES, {"run": run_id, "ids": case_ids}).mappings()
         ]
     return Audit(Path("."), rows, findings, {})
 
