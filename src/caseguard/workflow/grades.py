@@ -47,14 +47,22 @@ class CaseGrades:
 
 
 def _grades_rule(conn: sa.Connection, run_id: int) -> Any:
-    source = conn.execute(sa.select(audit_runs.c.rubric).where(audit_runs.c.run_id == run_id))
-    name = source.scalar()
+    name = _run_rubric(conn.engine, run_id)
     path = None if name in (None, "", "default") else str(name)
     try:
         stamp = Path(path).stat().st_mtime_ns if path else 0
     except OSError:
         path, stamp = None, 0  # the file has gone: the shipped grade rules
     return _rubric_grades(path, stamp)
+
+
+@lru_cache(maxsize=256)
+def _run_rubric(engine: sa.Engine, run_id: int) -> str | None:
+    """The rubric a run was graded with (a recorded run never changes: read once)."""
+    with engine.connect() as conn:
+        found = conn.execute(sa.select(audit_runs.c.rubric).where(audit_runs.c.run_id == run_id))
+        name = found.scalar()
+    return None if name is None else str(name)
 
 
 @lru_cache(maxsize=16)
@@ -66,8 +74,11 @@ def _rubric_grades(path: str | None, stamp: int) -> Any:
         return load_rubric(None).grades
 
 
-def case_grades(engine: sa.Engine, run_id: int, case_id: str) -> CaseGrades | None:
-    """The case's grade in run ``run_id``, as audited and with overrides applied."""
+def case_grades(
+    engine: sa.Engine, run_id: int, case_id: str, decisions: list[Decision] | None = None
+) -> CaseGrades | None:
+    """The case's grade in run ``run_id``, as audited and with overrides applied
+    (``decisions``: the case's, when the caller has read them already)."""
     ac, af = audit_cases.c, audit_findings.c
     with engine.connect() as conn:
         row = conn.execute(
@@ -82,7 +93,9 @@ def case_grades(engine: sa.Engine, run_id: int, case_id: str) -> CaseGrades | No
                 af.run_id == run_id, af.subject_type == "case", af.subject_id == case_id
             )
         ).all()
-        latest = latest_by_key(on_subjects(conn, "case", [case_id]))
+        if decisions is None:
+            decisions = on_subjects(conn, "case", [case_id])
+        latest = latest_by_key(decisions)
         grades = _grades_rule(conn, run_id)
     counts = {"critical": row.critical, "major": row.major, "minor": row.minor}
     applied, flagged = [], []

@@ -80,5 +80,5 @@ def case_workflow(engine: sa.Engine, case_id: str, run: Run | None = None) -> Ca
     with engine.connect() as conn:
         decisions = on_subjects(conn, "case", [case_id])
         history = rule_histories(conn, case_id)
-    grades = case_grades(engine, run.run_id, case_id) if run else None
+    grades = case_grades(engine, run.run_id, case_id, decisions) if run else None
     return CaseWorkflow(decisions, grades, history)

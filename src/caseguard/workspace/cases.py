@@ -16,7 +16,7 @@ from caseguard.report.pseudonyms import age_band
 from caseguard.standards.registry import all_rules
 from caseguard.store.audit_tables import audit_cases, audit_findings
 from caseguard.store.tables import BUNDLE_TABLES
-from caseguard.workspace.labels import store_pseudonymiser
+from caseguard.workspace.labels import store_pseudonymisers
 from caseguard.workspace.listing import kept_count, latest_load, page_of, segments
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
 from caseguard.workspace.runs import Run, latest_run, summary
@@ -231,21 +231,26 @@ def _options(summary: dict[str, Any], scope: Scope) -> dict[str, list[str]]:
     }
 
 
-def case_team(engine: sa.Engine, case_id: str) -> tuple[bool, str | None]:
-    """Whether the case is known to the store or its latest run, and its team."""
+def case_team(engine: sa.Engine, case_id: str) -> tuple[bool, str | None, str | None]:
+    """Whether the case is known to the store or its latest run, its team and child."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(CASES.c.team).where(CASES.c.case_id == case_id)).first()
+        row = conn.execute(_TEAM_CHILD, {"case": case_id}).first()
         if row is not None:
-            return True, row[0]
+            return True, row[0], row[1]
         run = latest_run(engine)
         if run is None:
-            return False, None
+            return False, None, None
         known = conn.execute(
             sa.select(audit_cases.c.case_id).where(
                 audit_cases.c.run_id == run.run_id, audit_cases.c.case_id == case_id
             )
         ).first()
-    return known is not None, None
+    return known is not None, None, None
+
+
+_TEAM_CHILD = sa.select(CASES.c.team, CASES.c.child_id).where(
+    CASES.c.case_id == sa.bindparam("case")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,12 +325,16 @@ def finding_views(findings: list[Finding], clean: Any) -> list[FindingView]:
     return sorted(out, key=lambda v: ({"critical": 0, "major": 1}.get(v.severity or "", 2), v.rule))
 
 
-def case_detail(engine: sa.Engine, scope: Scope, case_id: str, key: bytes) -> CaseView:
-    """The case's facts, failing findings with fixes, and chronology (names as scoped)."""
+def case_detail(
+    engine: sa.Engine, scope: Scope, case_id: str, key: bytes, child_id: str | None = None
+) -> CaseView:
+    """The case's facts, failing findings with fixes, and chronology (names as scoped;
+    ``child_id``: the case's child, when the caller has looked it up already)."""
     run = latest_run(engine)
     with engine.connect() as conn:
-        row = conn.execute(sa.select(CASES.c.child_id).where(CASES.c.case_id == case_id)).first()
-        child_id = str(row[0]) if row else None
+        if child_id is None:
+            row = conn.execute(_TEAM_CHILD, {"case": case_id}).first()
+            child_id = str(row[1]) if row else None
         data = child_data(conn, child_id, scope.teams) if child_id else None
         if data is not None:
             data.cases = {k: v for k, v in data.cases.items() if k == case_id} | data.cases
@@ -334,7 +343,7 @@ def case_detail(engine: sa.Engine, scope: Scope, case_id: str, key: bytes) -> Ca
         return CaseView(
             run, None, case_id, None, "", None, "", _grade_only(engine, run, case_id), [], []
         )
-    pseudo = store_pseudonymiser(engine, key, identify=scope.identify)
+    labeller, pseudo = store_pseudonymisers(engine, key, identify=scope.identify)
     ctx = context(data, audit, pseudo, run.as_of if run else None)
     case = data.cases[case_id]
     grade = next((r.grade for r in audit.cases if r.case_id == case_id), None)
@@ -345,7 +354,7 @@ def case_detail(engine: sa.Engine, scope: Scope, case_id: str, key: bytes) -> Ca
         case,
         case_id,
         child_id,
-        store_pseudonymiser(engine, key).child(child_id),
+        labeller.child(child_id),
         child_name(data, scope, child_id),
         age_band(ctx.age_at(child_id, case.reported_at)) if child else "age not known",
         grade,

@@ -15,10 +15,9 @@ from caseguard.report.chronology import Event, child_timeline
 from caseguard.report.data import Case, Episode
 from caseguard.report.network import Link, draw, groups
 from caseguard.report.pseudonyms import Pseudonymiser, age_band, age_on
-from caseguard.store.audit_tables import audit_cases
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.cases import FindingView, finding_views
-from caseguard.workspace.labels import store_pseudonymiser
+from caseguard.workspace.labels import store_pseudonymiser, store_pseudonymisers
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
 from caseguard.workspace.runs import Run, latest_run
 from caseguard.workspace.scope import Scope
@@ -161,20 +160,12 @@ def _links(
 def child_detail(engine: sa.Engine, scope: Scope, child_id: str, key: bytes) -> ChildView:
     """The child's page (only their cases within the scope's teams)."""
     run = latest_run(engine)
-    labeller = store_pseudonymiser(engine, key)
-    pseudo = store_pseudonymiser(engine, key, identify=scope.identify)
+    labeller, pseudo = store_pseudonymisers(engine, key, identify=scope.identify)
     with engine.connect() as conn:
         data = child_data(conn, child_id, scope.teams)
         audit = run_audit_for(conn, run.run_id if run else None, data)
         links = _links(conn, child_id, sorted(data.cases), labeller)
-        grades = dict(
-            conn.execute(
-                sa.select(audit_cases.c.case_id, audit_cases.c.grade).where(
-                    audit_cases.c.run_id == (run.run_id if run else -1),
-                    audit_cases.c.case_id.in_(sorted(data.cases)),
-                )
-            ).all()
-        )
+    grades = {row.case_id: row.grade for row in audit.cases}
     ctx = context(data, audit, pseudo, run.as_of if run else None)
     child = data.children.get(child_id)
     born = child.date_of_birth if child else None

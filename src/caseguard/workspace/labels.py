@@ -36,6 +36,19 @@ def _longer(conn: sa.Connection, key: bytes) -> Longer:
 
 def store_pseudonymiser(engine: sa.Engine, key: bytes, *, identify: bool = False) -> Pseudonymiser:
     """A pseudonymiser for pages over ``engine``'s store, no two of its ids alike."""
+    return Pseudonymiser(key, identify=identify, longer=_longer_for(engine, key))
+
+
+def store_pseudonymisers(
+    engine: sa.Engine, key: bytes, *, identify: bool
+) -> tuple[Pseudonymiser, Pseudonymiser]:
+    """The page's labeller (never names) and its pseudonymiser (names when ``identify``),
+    from one look at the store."""
+    longer = _longer_for(engine, key)
+    return Pseudonymiser(key, longer=longer), Pseudonymiser(key, identify=identify, longer=longer)
+
+
+def _longer_for(engine: sa.Engine, key: bytes) -> Longer:
     with engine.connect() as conn:
         stamp = tuple(
             conn.execute(
@@ -46,4 +59,4 @@ def store_pseudonymiser(engine: sa.Engine, key: bytes, *, identify: bool = False
             known = _tables.get((id(engine), key))
             if known is None or known[0] != stamp:
                 known = _tables[(id(engine), key)] = (stamp, _longer(conn, key))
-    return Pseudonymiser(key, identify=identify, longer=known[1])
+    return known[1]

@@ -163,6 +163,7 @@ ForAdmin = Annotated[Caller, Depends(require(Capability.ADMIN))]
 class CaseAccess:
     caller: Caller
     case_id: str
+    child_id: str | None = None  # None: the case is only in an audit run, not the store
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,13 @@ class ChildAccess:
 
 
 def case_in_scope(case_id: str, caller: ForCases) -> CaseAccess:
-    known, team = case_team(caller.settings.engine, case_id)
+    known, team, child_id = case_team(caller.settings.engine, case_id)
     if not known:
         raise NotFound("case")
     if not caller.scope.sees_team(team):
         caller.log("view_case", "case", case_id, outcome="refused")
         raise Forbidden("this case belongs to a team outside yours")
-    return CaseAccess(caller, case_id)
+    return CaseAccess(caller, case_id, child_id)
 
 
 def _child(pseudonym: str, caller: Caller) -> ChildAccess:

@@ -88,12 +88,25 @@ def _user(conn: sa.Connection, row: sa.RowMapping) -> User:
 
 
 def get_user(engine: sa.Engine, *, name: str | None = None, user_id: int | None = None) -> User:
+    """The user and their teams, in one query (every request of a session asks)."""
     where = users.c.name == name if name is not None else users.c.user_id == user_id
+    query = (
+        sa.select(users.c.user_id, users.c.name, users.c.role, users.c.disabled, user_teams.c.team)
+        .select_from(users.outerjoin(user_teams, user_teams.c.user_id == users.c.user_id))
+        .where(where)
+    )
     with engine.connect() as conn:
-        row = conn.execute(sa.select(users).where(where)).mappings().first()
-        if row is None:
-            raise UsageError(f"no user named {name!r}" if name else "no such user")
-        return _user(conn, row)
+        rows = conn.execute(query).mappings().all()
+    if not rows:
+        raise UsageError(f"no user named {name!r}" if name else "no such user")
+    row = rows[0]
+    return User(
+        int(row["user_id"]),
+        str(row["name"]),
+        Role(row["role"]),
+        frozenset(r["team"] for r in rows if r["team"] is not None),
+        bool(row["disabled"]),
+    )
 
 
 def list_users(engine: sa.Engine) -> list[User]:

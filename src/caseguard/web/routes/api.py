@@ -44,7 +44,9 @@ def cases(caller: ForCases, filters: Annotated[CaseFilter, Depends(case_filter)]
 def case(access: InCase) -> dict[str, Any]:
     """One case with its failing findings from the latest run."""
     caller = access.caller
-    view = case_detail(caller.settings.engine, caller.scope, access.case_id, caller.settings.key)
+    view = case_detail(
+        caller.settings.engine, caller.scope, access.case_id, caller.settings.key, access.child_id
+    )
     caller.log("view_case", "case", access.case_id, reason="api")
     return view.as_dict()
 

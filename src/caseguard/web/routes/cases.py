@@ -49,7 +49,9 @@ def cases_page(
 @router.get("/cases/{case_id}")
 def case_page(request: Request, access: InCase) -> Response:
     caller = access.caller
-    view = case_detail(caller.settings.engine, caller.scope, access.case_id, caller.settings.key)
+    view = case_detail(
+        caller.settings.engine, caller.scope, access.case_id, caller.settings.key, access.child_id
+    )
     caller.log("view_case", "case", access.case_id)
     work = case_workflow(caller.settings.engine, access.case_id, view.run)
     return page(request, "case.html", caller=caller, view=view, work=work)
