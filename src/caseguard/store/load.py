@@ -26,8 +26,9 @@ import sqlalchemy as sa
 from caseguard.bundle.layouts import Bundle
 from caseguard.bundle.validate import ValidationReport
 from caseguard.bundle.values import to_text
+from caseguard.store.engine import refresh_statistics
 from caseguard.store.sources import replay, same_as_latest, source_digests
-from caseguard.store.tables import loads
+from caseguard.store.tables import BUNDLE_TABLES, loads
 
 Progress = Callable[[str, int], None]  # (table, rows) after each block
 
@@ -92,4 +93,6 @@ def load_bundle(engine: sa.Engine, bundle: Bundle, progress: Progress | None = N
             .where(loads.c.load_id == load_id)
             .values(finished_at=_now(), summary=to_json(summary))
         )
+    if any(c.added or c.changed for c in changes.values()):
+        refresh_statistics(engine, list(BUNDLE_TABLES))
     return result

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from caseguard.errors import StoreError
 from caseguard.store.audit_tables import audit_cases, audit_findings, audit_rule_counts, audit_runs
+from caseguard.store.engine import refresh_statistics
 
 BATCH = 100_000
 CASE_COLS = ("case_id", "category", "grade", "critical", "major", "minor", "failed_rules")
@@ -58,6 +59,7 @@ def record_run(engine: sa.Engine, info: RunInfo, out_dir: Path) -> int:
         raise StoreError(
             f"the audit run was not recorded: the database refused a write ({type(exc).__name__})"
         ) from None
+    refresh_statistics(engine, ["audit_runs", "audit_cases", "audit_findings", "audit_rule_counts"])
     return run_id
 
 
