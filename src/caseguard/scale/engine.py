@@ -135,20 +135,30 @@ def _collect(
 ) -> Tally:
     """Every chunk's counts added up; with ``as_csv``, its rows appended in chunk order."""
     tally = Tally()
-    writers = Writers(Path(out_dir)) if as_csv else None
-    wanted = [CHUNK, "cases", "tally"] + (["cases_csv", "findings_jsonl"] if as_csv else [])
+    if not as_csv:  # the executors wrote the files: only the small counts come back
+        counted: list[tuple[int, bytes]] = []
+        for row in results.select(CHUNK, "cases", "tally").toLocalIterator():  # any order
+            counted.append((row[CHUNK], row["tally"]))
+            if progress is not None:
+                progress("auditing cases", row["cases"], total)
+        for _, counts in sorted(counted):  # added up in chunk order, as the CSV path does
+            tally.merge(pickle.loads(counts))  # our own executors' Tally
+        return tally
+    # Computed once and kept on the executors: sorting samples its input first, and
+    # without this the sample and the rows would each run every chunk's audit.
+    wanted = [CHUNK, "cases", "tally", "cases_csv", "findings_jsonl"]
+    audited = results.select(*wanted).localCheckpoint()
+    writers = Writers(Path(out_dir))
     complete = False
     try:
-        for row in results.select(*wanted).orderBy(CHUNK).toLocalIterator():
-            if writers is not None:
-                writers.append_bytes(row["cases_csv"], row["findings_jsonl"])
+        for row in audited.orderBy(CHUNK).toLocalIterator():
+            writers.append_bytes(row["cases_csv"], row["findings_jsonl"])
             tally.merge(pickle.loads(row["tally"]))  # our own executors' Tally
             if progress is not None:
                 progress("auditing cases", row["cases"], total)
         complete = True
     finally:
-        if writers is not None:
-            writers.close(complete=complete)
+        writers.close(complete=complete)
     return tally
 
 
