@@ -122,10 +122,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, workers: int | None = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CASEGUARD_PSEUDONYM_KEY": KEY}
     argv = [sys.executable, "-m", "caseguard", "serve", "--db", url, "--port", str(port)]
-    argv += ["--workers", str(workers)]
+    argv += ["--workers", str(workers)] if workers else []  # None: serve's own default
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -268,15 +268,14 @@ def bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 
 HEAD = """# Web workspace benchmark
 
-`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users}
---workers {workers}`
+`.venv/bin/python -m bench.bench_web --cases {cases} --seconds {seconds:g} --users {users}{flags}`
 on {machine}; load average at the end {load:.1f} (the machine is shared with other work).
 
 Store: {cases:,} synthetic cases, loaded with `Store.load`, audited once with the run
 recorded in the store. Load: {users} signed-in `qa` users (one session each), each looping
 dashboard → case list (a random grade filter and page, sorted by grade) → case page
 (a random case) → child page (a random child) for the whole time; `caseguard serve
---workers {workers}` on 127.0.0.1; the client is async httpx in another process.
+{serving}` on 127.0.0.1; the client is async httpx in another process.
 
 ## Pages
 
@@ -296,7 +295,8 @@ def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         cases=args.cases,
         seconds=args.seconds,
         users=args.users,
-        workers=args.workers,
+        flags=f" --workers {args.workers}" if args.workers else "",
+        serving=f"--workers {args.workers}" if args.workers else "(its default workers)",
         machine=machine(),
         load=os.getloadavg()[0],
     )
@@ -327,7 +327,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--dbs", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=2, help="caseguard serve --workers")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="caseguard serve --workers (default: its own)"
+    )
     parser.add_argument("--sqlite", help="A SQLite store built and audited beforehand.")
     parser.add_argument("--pg-url", help="A PostgreSQL store built and audited beforehand.")
     parser.add_argument("--doc", type=Path, default=DOC, help="Where to write the results page.")
