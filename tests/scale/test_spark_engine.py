@@ -46,7 +46,9 @@ def _first(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def flawed(small_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small bundle with a duplicate case, a note about no case, a bad timestamp and a
-    note whose case was rejected: rows the contract rejects, each for its own reason."""
+    note whose case was rejected: rows the contract rejects, each for its own reason.
+    Before them, a good note whose text holds line breaks (a quoted CSV value over three
+    lines): the rejected rows after it are numbered by the line they start on."""
     path = tmp_path_factory.mktemp("flawed") / "bundle"
     shutil.copytree(small_bundle, path)
     case = _first(path / "cases.csv")
@@ -58,6 +60,7 @@ def flawed(small_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     _append(
         path / "notes.csv",
         [
+            {**note, "note_id": "NLINES", "text": "Seen at home.\nSpoke to mum.\r\nNo concerns."},
             {**note, "note_id": "NBAD1", "case_id": "NOSUCHCASE"},
             {**note, "note_id": "NBAD2", "case_id": "KBAD1"},
         ],

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from caseguard.bundle.csvblocks import ROW
 from caseguard.bundle.rowblocks import PROBLEM
 from caseguard.errors import BundleError
-from caseguard.scale.numbering import number_in_file_order
+from caseguard.scale.numbering import SPAN, number_in_file_order
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -139,11 +139,18 @@ def _read_text(spark: SparkSession, table: SparkTable, header: list[str]) -> Dat
         )
         cells = [F.coalesce(F.col(f"`{c}`"), F.lit("")).alias(c) for c in header]
         problem = F.when(F.col(CORRUPT).isNotNull(), F.lit(BEYOND_HEADER))
+        # the lines the record takes: one, and one more for each line break in a value
+        # (a ragged record's raw text holds all of it)
+        record = F.coalesce(F.col(CORRUPT), F.concat_ws("", *[F.col(f"`{c}`") for c in header]))
+        span = F.length(record) - F.length(F.translate(record, "\n", "")) + 1
     else:
         frame = spark.read.parquet(table.path)
         cells = [F.col(f"`{c}`").cast("string").alias(c) for c in header]
         problem = F.lit(None).cast("string")
-    selected: DataFrame = frame.select(*cells, problem.alias(PROBLEM), *_order_columns())
+        span = F.lit(1)
+    selected: DataFrame = frame.select(
+        *cells, problem.alias(PROBLEM), span.cast("long").alias(SPAN), *_order_columns()
+    )
     return selected
 
 
