@@ -136,13 +136,12 @@ def _collect(
     """Every chunk's counts added up; with ``as_csv``, its rows appended in chunk order."""
     tally = Tally()
     if not as_csv:  # the executors wrote the files: only the small counts come back
-        counted: list[tuple[int, bytes]] = []
-        for row in results.select(CHUNK, "cases", "tally").toLocalIterator():  # any order
-            counted.append((row[CHUNK], row["tally"]))
+        # One job for every chunk at once (toLocalIterator would run them one at a time)
+        counted = results.select(CHUNK, "cases", "tally").collect()
+        for row in sorted(counted, key=lambda r: r[CHUNK]):  # in chunk order, as for CSV
+            tally.merge(pickle.loads(row["tally"]))  # our own executors' Tally
             if progress is not None:
                 progress("auditing cases", row["cases"], total)
-        for _, counts in sorted(counted):  # added up in chunk order, as the CSV path does
-            tally.merge(pickle.loads(counts))  # our own executors' Tally
         return tally
     # Computed once and kept on the executors: sorting samples its input first, and
     # without this the sample and the rows would each run every chunk's audit.
