@@ -55,6 +55,25 @@ class AuditResult:
     run_id: int | None = None  # the run's id in the store it was recorded in
     staged: Staged | None = None  # the staged tables, when kept (``staging``) for a report
 
+    @classmethod
+    def of_summary(
+        cls, out_dir: Path, source: str, as_of: dt.datetime, summary: dict[str, Any], **rest: Any
+    ) -> AuditResult:
+        """The result of an audit whose ``summary.json`` is ``summary`` (counts read from it)."""
+        return cls(
+            out_dir=out_dir,
+            source=source,
+            as_of=as_of,
+            cases=summary["cases"],
+            grades={g: v["count"] for g, v in summary["grades"].items()},
+            rules={
+                r: {k: v[k] for k in ("pass", "fail", "not_applicable")}
+                for r, v in summary["rules"].items()
+            },
+            summary=summary,
+            **rest,
+        )
+
     @property
     def cases_csv(self) -> Path:
         return self.out_dir / "cases.csv"
@@ -187,17 +206,11 @@ def run_audit(
         run_id = record_audit(record_in, info, out)
         timings["store_s"] = round(time.perf_counter() - stored, 3)
     timings["total_s"] = round(time.perf_counter() - started, 3)
-    return AuditResult(
-        out_dir=out,
-        source=describe(source),
-        as_of=now,
-        cases=summary["cases"],
-        grades={g: v["count"] for g, v in summary["grades"].items()},
-        rules={
-            r: {k: v[k] for k in ("pass", "fail", "not_applicable")}
-            for r, v in summary["rules"].items()
-        },
-        summary=summary,
+    return AuditResult.of_summary(
+        out,
+        describe(source),
+        now,
+        summary,
         validation=validation,
         timings=timings,
         run_id=run_id,

@@ -99,17 +99,11 @@ def run_spark_audit(
     )
     _finish(out_dir, summary, parquet_to is None and write_report)
     audited_at = time.perf_counter()
-    return AuditResult(
-        out_dir=Path(out_dir),
-        source=str(source),
-        as_of=now,
-        cases=summary["cases"],
-        grades={g: v["count"] for g, v in summary["grades"].items()},
-        rules={
-            r: {k: v[k] for k in ("pass", "fail", "not_applicable")}
-            for r, v in summary["rules"].items()
-        },
-        summary=summary,
+    return AuditResult.of_summary(
+        Path(out_dir),
+        str(source),
+        now,
+        summary,
         validation=report,
         timings={
             "stage_s": round(staged_at - started, 3),
