@@ -105,6 +105,16 @@ def create_engine(url: str) -> sa.Engine:
     return engine
 
 
+def reads_only(engine: sa.Engine) -> sa.Engine:
+    """The engine for code that only reads: on PostgreSQL its connections run each
+    statement on its own (autocommit), with no BEGIN before a page's reads nor ROLLBACK
+    when the connection goes back to the pool (two round trips of each look-up a page
+    makes). Writes, and reads that must see one snapshot, keep ``engine.begin()``."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _sqlite_file(database: str, query: Any) -> str:
     """The file of a SQLite URL's database (``file:PATH`` when ``uri=true``)."""
     if str(query.get("uri", "")).lower() == "true" and database.startswith("file:"):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
+from caseguard.store.engine import reads_only
 from caseguard.workspace.children import ChildIndex
 
 
@@ -22,5 +23,7 @@ class Settings:
     login_window: dt.timedelta = dt.timedelta(minutes=15)
 
     def __post_init__(self) -> None:
+        # pages' look-ups: no transaction round trips on PostgreSQL (writes use ``engine``)
+        self.reader = reads_only(self.engine)
         self.children = ChildIndex(self.engine, self.key)
         self.signer = URLSafeTimedSerializer(self.secret, salt="caseguard-login")

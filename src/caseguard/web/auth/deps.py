@@ -99,20 +99,19 @@ def client_of(request: Request) -> str:
 
 def _caller(request: Request) -> Caller | None:
     settings = settings_of(request)
-    engine = settings.engine
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = users.user_for_token(engine, header[7:].strip())
+        user = users.user_for_token(settings.reader, header[7:].strip())
         if user is None:
             return None
         return Caller(user, None, scope_for(user), client_of(request), settings)
     secret = request.cookies.get(COOKIE)
     if not secret:
         return None
-    session = sessions.lookup(engine, secret, settings.idle)
-    if session is None:
+    found = sessions.lookup(settings.reader, secret, settings.idle)
+    if found is None:
         return None
-    user = users.get_user(engine, user_id=session.user_id)
+    session, user = found
     if user.disabled:
         return None
     scope = scope_for(user, session.revealed_child)
@@ -174,7 +173,7 @@ class ChildAccess:
 
 
 def case_in_scope(case_id: str, caller: ForCases) -> CaseAccess:
-    known, team, child_id = case_team(caller.settings.engine, case_id)
+    known, team, child_id = case_team(caller.settings.reader, case_id)
     if not known:
         raise NotFound("case")
     if not caller.scope.sees_team(team):
@@ -187,7 +186,7 @@ def _child(pseudonym: str, caller: Caller) -> ChildAccess:
     child_id = caller.settings.children.child_id(pseudonym)
     if child_id is None:
         raise NotFound("child")
-    teams = child_teams(caller.settings.engine, child_id)
+    teams = child_teams(caller.settings.reader, child_id)
     if caller.scope.teams is not None and not any(caller.scope.sees_team(t) for t in teams):
         caller.log("view_child", "child", pseudonym, outcome="refused")
         raise Forbidden("this child has no case in your teams")
@@ -233,7 +232,7 @@ def finding_in_scope(
     finding_id: Annotated[int, Path(ge=1, le=2**31 - 1)], caller: ForQueue
 ) -> FindingAccess:
     """A finding (any run) on a case of the caller's teams."""
-    known, team = finding_team(caller.settings.engine, finding_id)
+    known, team = finding_team(caller.settings.reader, finding_id)
     if not known:
         raise NotFound("finding")
     if not caller.scope.sees_team(team):

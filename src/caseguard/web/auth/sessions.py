@@ -15,6 +15,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from caseguard.store.web_tables import sessions
+from caseguard.store.web_tables import users as web_users
+from caseguard.web.auth import users
+from caseguard.web.auth.roles import User
 
 IDLE = dt.timedelta(minutes=30)
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -54,17 +57,26 @@ def start(engine: sa.Engine, user_id: int) -> tuple[str, Session]:
     return secret, session
 
 
-def lookup(engine: sa.Engine, secret: str, idle: dt.timedelta = IDLE) -> Session | None:
-    """The live session for a cookie's secret (and note that it was used), or None."""
+def lookup(
+    engine: sa.Engine, secret: str, idle: dt.timedelta = IDLE
+) -> tuple[Session, User] | None:
+    """The live session for a cookie's secret and its user, in one query (every request
+    asks); and note that the session was used. None: no such session, or it has ended."""
     now = _now()
+    s = sessions.c
+    query = users.with_teams(
+        s.session_hash,
+        s.csrf_token,
+        s.last_seen_at,
+        s.ended_at,
+        s.revealed_child,
+        joined=sessions.join(web_users, web_users.c.user_id == s.user_id),
+    )
     with engine.connect() as conn:
-        row = (
-            conn.execute(sa.select(sessions).where(sessions.c.session_hash == _hash(secret)))
-            .mappings()
-            .first()
-        )
-    if row is None or row["ended_at"] is not None:
+        rows = conn.execute(query.where(s.session_hash == _hash(secret))).mappings().all()
+    if not rows or rows[0]["ended_at"] is not None:
         return None
+    row = rows[0]
     if now - row["last_seen_at"] > idle:
         with engine.begin() as conn:
             _end(conn, row["session_hash"], now)
@@ -76,7 +88,8 @@ def lookup(engine: sa.Engine, secret: str, idle: dt.timedelta = IDLE) -> Session
                 .where(sessions.c.session_hash == row["session_hash"])
                 .values(last_seen_at=now)
             )
-    return Session(row["session_hash"], row["user_id"], row["csrf_token"], row["revealed_child"])
+    session = Session(row["session_hash"], row["user_id"], row["csrf_token"], row["revealed_child"])
+    return session, users.from_rows(rows)
 
 
 def _end(conn: sa.Connection, session_hash: str, now: dt.datetime) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -87,18 +88,23 @@ def _user(conn: sa.Connection, row: sa.RowMapping) -> User:
     )
 
 
-def get_user(engine: sa.Engine, *, name: str | None = None, user_id: int | None = None) -> User:
-    """The user and their teams, in one query (every request of a session asks)."""
-    where = users.c.name == name if name is not None else users.c.user_id == user_id
-    query = (
-        sa.select(users.c.user_id, users.c.name, users.c.role, users.c.disabled, user_teams.c.team)
-        .select_from(users.outerjoin(user_teams, user_teams.c.user_id == users.c.user_id))
-        .where(where)
+_WITH_TEAMS = users.outerjoin(user_teams, user_teams.c.user_id == users.c.user_id)
+_USER = (users.c.user_id, users.c.name, users.c.role, users.c.disabled, user_teams.c.team)
+
+
+def with_teams(*columns: sa.ColumnElement[Any], joined: Any = None) -> sa.Select[Any]:
+    """``SELECT columns…, the user's columns and one row per team`` from the users joined
+    to their teams (and to ``joined``, a join ending at ``users``): a request finds its
+    user, with the session or token that names them, in one query."""
+    return sa.select(*columns, *_USER).select_from(
+        _WITH_TEAMS
+        if joined is None
+        else joined.outerjoin(user_teams, user_teams.c.user_id == users.c.user_id)
     )
-    with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    if not rows:
-        raise UsageError(f"no user named {name!r}" if name else "no such user")
+
+
+def from_rows(rows: Sequence[sa.RowMapping]) -> User:
+    """The user of ``with_teams`` rows (one per team; at least one row)."""
     row = rows[0]
     return User(
         int(row["user_id"]),
@@ -107,6 +113,16 @@ def get_user(engine: sa.Engine, *, name: str | None = None, user_id: int | None 
         frozenset(r["team"] for r in rows if r["team"] is not None),
         bool(row["disabled"]),
     )
+
+
+def get_user(engine: sa.Engine, *, name: str | None = None, user_id: int | None = None) -> User:
+    """The user and their teams, in one query."""
+    where = users.c.name == name if name is not None else users.c.user_id == user_id
+    with engine.connect() as conn:
+        rows = conn.execute(with_teams().where(where)).mappings().all()
+    if not rows:
+        raise UsageError(f"no user named {name!r}" if name else "no such user")
+    return from_rows(rows)
 
 
 def list_users(engine: sa.Engine) -> list[User]:
@@ -215,13 +231,14 @@ def create_token(engine: sa.Engine, name: str) -> str:
 
 
 def user_for_token(engine: sa.Engine, token: str) -> User | None:
+    """The live user of an unrevoked API token (one query), or None."""
+    t = api_tokens.c
+    query = with_teams(joined=api_tokens.join(users, users.c.user_id == t.user_id)).where(
+        t.token_hash == token_hash(token), t.revoked_at.is_(None)
+    )
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(api_tokens.c.user_id).where(
-                api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None)
-            )
-        ).first()
-    if row is None:
+        rows = conn.execute(query).mappings().all()
+    if not rows:
         return None
-    user = get_user(engine, user_id=int(row[0]))
+    user = from_rows(rows)
     return None if user.disabled else user

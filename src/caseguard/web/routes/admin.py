@@ -25,7 +25,7 @@ def _users_page(
         "admin_users.html",
         status,
         caller=caller,
-        users=users.list_users(caller.settings.engine),
+        users=users.list_users(caller.settings.reader),
         roles=[r.value for r in Role],
         error=error,
     )
@@ -62,7 +62,7 @@ def disable_user(caller: ForAdmin, name: Name) -> Response:
 
 @router.get("/admin/access-log")
 def access_log_page(request: Request, caller: ForAdmin) -> Response:
-    engine = caller.settings.engine
+    engine = caller.settings.reader
     return page(
         request,
         "admin_log.html",

@@ -24,13 +24,13 @@ def health(caller: Public) -> dict[str, str]:
 @router.get("/runs")
 def runs(caller: ForDashboard) -> dict[str, Any]:
     """Every finished audit run, newest first."""
-    return {"runs": [r.as_dict() for r in list_runs(caller.settings.engine)]}
+    return {"runs": [r.as_dict() for r in list_runs(caller.settings.reader)]}
 
 
 @router.get("/cases")
 def cases(caller: ForCases, filters: Annotated[CaseFilter, Depends(case_filter)]) -> dict[str, Any]:
     """The latest run's cases you may see, filtered, one page (at most 100) at a time."""
-    listing = list_cases(caller.settings.engine, caller.scope, filters)
+    listing = list_cases(caller.settings.reader, caller.scope, filters)
     return {
         "run_id": listing.run.run_id if listing.run else None,
         "total": listing.total,
@@ -45,7 +45,7 @@ def case(access: InCase) -> dict[str, Any]:
     """One case with its failing findings from the latest run."""
     caller = access.caller
     view = case_detail(
-        caller.settings.engine, caller.scope, access.case_id, caller.settings.key, access.child_id
+        caller.settings.reader, caller.scope, access.case_id, caller.settings.key, access.child_id
     )
     caller.log("view_case", "case", access.case_id, reason="api")
     return view.as_dict()
@@ -55,6 +55,6 @@ def case(access: InCase) -> dict[str, Any]:
 def child(access: InChild) -> dict[str, Any]:
     """One child: their cases (within your teams), missing episodes, findings and links."""
     caller = access.caller
-    view = child_detail(caller.settings.engine, caller.scope, access.child_id, caller.settings.key)
+    view = child_detail(caller.settings.reader, caller.scope, access.child_id, caller.settings.key)
     caller.log("view_child", "child", access.pseudonym, reason="api")
     return view.as_dict()

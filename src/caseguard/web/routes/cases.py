@@ -41,7 +41,7 @@ def _query(f: CaseFilter, **change: object) -> str:
 def cases_page(
     request: Request, caller: ForCases, filters: Annotated[CaseFilter, Depends(case_filter)]
 ) -> Response:
-    listing = list_cases(caller.settings.engine, caller.scope, filters)
+    listing = list_cases(caller.settings.reader, caller.scope, filters)
     name = "_cases_table.html" if request.headers.get("hx-request") else "cases.html"
     return page(request, name, caller=caller, listing=listing, query=_query, f=filters)
 
@@ -50,8 +50,8 @@ def cases_page(
 def case_page(request: Request, access: InCase) -> Response:
     caller = access.caller
     view = case_detail(
-        caller.settings.engine, caller.scope, access.case_id, caller.settings.key, access.child_id
+        caller.settings.reader, caller.scope, access.case_id, caller.settings.key, access.child_id
     )
     caller.log("view_case", "case", access.case_id)
-    work = case_workflow(caller.settings.engine, access.case_id, view.run)
+    work = case_workflow(caller.settings.reader, access.case_id, view.run)
     return page(request, "case.html", caller=caller, view=view, work=work)

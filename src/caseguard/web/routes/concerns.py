@@ -37,7 +37,7 @@ def _page(
         "concerns.html",
         status,
         caller=caller,
-        concerns=concern_views(caller.settings.engine, k),
+        concerns=concern_views(caller.settings.reader, k),
         k=k,
         kinds=KINDS,
         grades=GRADES,

@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/dashboard")
 def dashboard_page(request: Request, caller: ForDashboard) -> Response:
-    engine = caller.settings.engine
+    engine = caller.settings.reader
     board = dashboard(engine)
     overrides = overrides_applied(engine, board.run.run_id) if board else 0
     return page(
@@ -33,7 +33,7 @@ def dashboard_page(request: Request, caller: ForDashboard) -> Response:
 
 @router.get("/runs")
 def runs_page(request: Request, caller: ForDashboard) -> Response:
-    return page(request, "runs.html", caller=caller, runs=list_runs(caller.settings.engine))
+    return page(request, "runs.html", caller=caller, runs=list_runs(caller.settings.reader))
 
 
 @router.get("/runs/{run_id}/report.{fmt}")
@@ -42,7 +42,7 @@ def run_report(
     run_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     fmt: Literal["html", "pdf"],
 ) -> Response:
-    run = get_run(caller.settings.engine, run_id)
+    run = get_run(caller.settings.reader, run_id)
     path = run.report_file(fmt) if run else None
     if path is None:
         raise NotFound(f"{fmt.upper()} report for this run")

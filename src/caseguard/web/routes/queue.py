@@ -56,10 +56,10 @@ def decide(caller: Caller, finding_id: int, request: DecisionRequest) -> Decisio
 def _queue_page(
     request: Request, caller: Caller, item: int | None, error: str | None = None, status: int = 200
 ) -> Response:
-    queue = queue_for(caller.settings.engine, caller.scope.teams)
+    queue = queue_for(caller.settings.reader, caller.scope.teams)
     current = queue.current(item)
     ctx = (
-        item_context(caller.settings.engine, caller.scope, caller.settings.key, current)
+        item_context(caller.settings.reader, caller.scope, caller.settings.key, current)
         if current
         else None
     )
@@ -93,7 +93,7 @@ def queue_item_page(request: Request, access: InFinding) -> Response:
 @router.get("/team")
 def team_page(request: Request, caller: ForQueue) -> Response:
     """Per team and per officer: open findings, overdue actions, challenges in time."""
-    teams, officers = team_view(caller.settings.engine, caller.scope.teams)
+    teams, officers = team_view(caller.settings.reader, caller.scope.teams)
     return page(request, "team.html", caller=caller, teams=teams, officers=officers)
 
 
@@ -114,7 +114,7 @@ def queue_decide(
         decide(caller, access.finding_id, asked)
     except DecisionError as exc:
         return _queue_page(request, caller, access.finding_id, exc.message, 422)
-    following = queue_for(caller.settings.engine, caller.scope.teams).after(access.finding_id)
+    following = queue_for(caller.settings.reader, caller.scope.teams).after(access.finding_id)
     target = f"/queue/{following.finding_id}" if following else "/queue"
     return RedirectResponse(target, status_code=303)
 
@@ -123,7 +123,7 @@ def queue_decide(
 def api_queue(caller: ForQueue) -> Response:
     """Your open items (every item of your teams in the latest run), in working order:
     ``run_id``, ``counts`` (open, overdue, done) and ``items``."""
-    queue = queue_for(caller.settings.engine, caller.scope.teams)
+    queue = queue_for(caller.settings.reader, caller.scope.teams)
     return Response(queue.json, media_type="application/json")
 
 
