@@ -122,10 +122,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, port: int, workers: int | None = 1) -> subprocess.Popen[bytes]:
+def _serve(
+    url: str, port: int, workers: int | None = 1, threads: int | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CASEGUARD_PSEUDONYM_KEY": KEY}
     argv = [sys.executable, "-m", "caseguard", "serve", "--db", url, "--port", str(port)]
     argv += ["--workers", str(workers)] if workers else []  # None: serve's own default
+    argv += ["--threads", str(threads)] if threads else []
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -229,7 +232,7 @@ def bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         url, timings = build(kind, cases)
     sample_cases, kids = _ids(url, users)
     port = _free_port()
-    proc = _serve(url, port, args.workers)
+    proc = _serve(url, port, args.workers, args.threads)
     try:
         out, errors, took = asyncio.run(
             _load(f"http://127.0.0.1:{port}", users, seconds, sample_cases, kids)
@@ -290,13 +293,18 @@ WRITES = """
 """
 
 
+def _flags(args: argparse.Namespace) -> str:
+    workers = f" --workers {args.workers}" if args.workers else ""
+    return workers + (f" --threads {args.threads}" if args.threads else "")
+
+
 def _write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     text = HEAD.format(
         cases=args.cases,
         seconds=args.seconds,
         users=args.users,
-        flags=f" --workers {args.workers}" if args.workers else "",
-        serving=f"--workers {args.workers}" if args.workers else "(its default workers)",
+        flags=_flags(args),
+        serving=_flags(args).strip() or "(its default workers and threads)",
         machine=machine(),
         load=os.getloadavg()[0],
     )
@@ -329,6 +337,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dbs", default="sqlite,postgresql")
     parser.add_argument(
         "--workers", type=int, default=None, help="caseguard serve --workers (default: its own)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="serve --threads (default: serve's own)."
     )
     parser.add_argument("--sqlite", help="A SQLite store built and audited beforehand.")
     parser.add_argument("--pg-url", help="A PostgreSQL store built and audited beforehand.")

@@ -25,5 +25,5 @@ class Settings:
     def __post_init__(self) -> None:
         # pages' look-ups: no transaction round trips on PostgreSQL (writes use ``engine``)
         self.reader = reads_only(self.engine)
-        self.children = ChildIndex(self.engine, self.key)
+        self.children = ChildIndex(self.reader, self.key)
         self.signer = URLSafeTimedSerializer(self.secret, salt="caseguard-login")

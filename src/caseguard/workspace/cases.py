@@ -17,9 +17,9 @@ from caseguard.standards.registry import all_rules
 from caseguard.store.audit_tables import audit_cases, audit_findings
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.labels import store_pseudonymisers
-from caseguard.workspace.listing import kept_count, latest_load, page_of, segments
+from caseguard.workspace.listing import kept_count, page_of, segments
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
-from caseguard.workspace.runs import Run, latest_run, summary
+from caseguard.workspace.runs import Run, latest_run, store_state, summary
 from caseguard.workspace.scope import Scope
 
 PAGE_SIZE = 50
@@ -173,12 +173,12 @@ def _grade_rows(
 
 def list_cases(engine: sa.Engine, scope: Scope, f: CaseFilter) -> CaseList:
     """One page (at most 100 rows) of the latest run's cases that pass the filters."""
-    run = latest_run(engine)
-    if run is None:
-        return CaseList(None, [], 0, 1, 1, f)
-    size = max(1, min(f.page_size, MAX_PAGE_SIZE))
     with engine.connect() as conn:
-        load = latest_load(conn)
+        state = store_state(conn)
+        run, load = state.run, state.load
+        if run is None:
+            return CaseList(None, [], 0, 1, 1, f)
+        size = max(1, min(f.page_size, MAX_PAGE_SIZE))
         total = _count(conn, run, scope, f, load)
         pages = max(1, -(-total // size))
         page = max(1, min(f.page, pages))
@@ -330,8 +330,9 @@ def case_detail(
 ) -> CaseView:
     """The case's facts, failing findings with fixes, and chronology (names as scoped;
     ``child_id``: the case's child, when the caller has looked it up already)."""
-    run = latest_run(engine)
     with engine.connect() as conn:
+        state = store_state(conn)
+        run = state.run
         if child_id is None:
             row = conn.execute(_TEAM_CHILD, {"case": case_id}).first()
             child_id = str(row[1]) if row else None
@@ -343,7 +344,7 @@ def case_detail(
         return CaseView(
             run, None, case_id, None, "", None, "", _grade_only(engine, run, case_id), [], []
         )
-    labeller, pseudo = store_pseudonymisers(engine, key, identify=scope.identify)
+    labeller, pseudo = store_pseudonymisers(engine, key, identify=scope.identify, stamp=state.stamp)
     ctx = context(data, audit, pseudo, run.as_of if run else None)
     case = data.cases[case_id]
     grade = next((r.grade for r in audit.cases if r.case_id == case_id), None)

@@ -19,7 +19,7 @@ from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.cases import FindingView, finding_views
 from caseguard.workspace.labels import store_pseudonymiser, store_pseudonymisers
 from caseguard.workspace.records import child_data, child_name, context, run_audit_for
-from caseguard.workspace.runs import Run, latest_run
+from caseguard.workspace.runs import Run, store_state
 from caseguard.workspace.scope import Scope
 
 T = BUNDLE_TABLES
@@ -159,9 +159,12 @@ def _links(
 
 def child_detail(engine: sa.Engine, scope: Scope, child_id: str, key: bytes) -> ChildView:
     """The child's page (only their cases within the scope's teams)."""
-    run = latest_run(engine)
-    labeller, pseudo = store_pseudonymisers(engine, key, identify=scope.identify)
     with engine.connect() as conn:
+        state = store_state(conn)
+        run = state.run
+        labeller, pseudo = store_pseudonymisers(
+            engine, key, identify=scope.identify, stamp=state.stamp
+        )
         data = child_data(conn, child_id, scope.teams)
         audit = run_audit_for(conn, run.run_id if run else None, data)
         links = _links(conn, child_id, sorted(data.cases), labeller)

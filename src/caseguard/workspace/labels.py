@@ -11,6 +11,7 @@ linked to a case or found with a child.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,7 +19,9 @@ from caseguard.report.pseudonyms import Longer, Pseudonymiser, unique_lengths
 from caseguard.store.tables import BUNDLE_TABLES, loads
 
 T = BUNDLE_TABLES
-_tables: dict[tuple[int, bytes], tuple[object, Longer]] = {}  # by id(engine): holds no engine
+_tables: dict[
+    tuple[int, bytes], tuple[tuple[Any, Any], Longer]
+] = {}  # by id(engine): holds no engine
 _lock = threading.Lock()
 
 
@@ -40,23 +43,25 @@ def store_pseudonymiser(engine: sa.Engine, key: bytes, *, identify: bool = False
 
 
 def store_pseudonymisers(
-    engine: sa.Engine, key: bytes, *, identify: bool
+    engine: sa.Engine, key: bytes, *, identify: bool, stamp: tuple[Any, Any] | None = None
 ) -> tuple[Pseudonymiser, Pseudonymiser]:
     """The page's labeller (never names) and its pseudonymiser (names when ``identify``),
-    from one look at the store."""
-    longer = _longer_for(engine, key)
+    from one look at the store (none, when the page has read the loads' ``stamp``)."""
+    longer = _longer_for(engine, key, stamp)
     return Pseudonymiser(key, longer=longer), Pseudonymiser(key, identify=identify, longer=longer)
 
 
-def _longer_for(engine: sa.Engine, key: bytes) -> Longer:
-    with engine.connect() as conn:
-        stamp = tuple(
-            conn.execute(
-                sa.select(sa.func.max(loads.c.load_id), sa.func.max(loads.c.finished_at))
-            ).one()
-        )
-        with _lock:
-            known = _tables.get((id(engine), key))
-            if known is None or known[0] != stamp:
-                known = _tables[(id(engine), key)] = (stamp, _longer(conn, key))
+_STAMP = sa.select(sa.func.max(loads.c.load_id), sa.func.max(loads.c.finished_at))
+
+
+def _longer_for(engine: sa.Engine, key: bytes, stamp: tuple[Any, Any] | None = None) -> Longer:
+    if stamp is None:
+        with engine.connect() as conn:
+            stamp = tuple(conn.execute(_STAMP).one())
+    with _lock:
+        known = _tables.get((id(engine), key))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        with engine.connect() as conn:
+            known = _tables[(id(engine), key)] = (stamp, _longer(conn, key))
     return known[1]

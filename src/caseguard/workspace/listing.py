@@ -21,7 +21,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from caseguard.store.audit_tables import audit_cases
-from caseguard.store.tables import loads
 
 KEEP = 4096  # counts kept per engine
 
@@ -29,10 +28,6 @@ _counts: weakref.WeakKeyDictionary[sa.Engine, OrderedDict[Hashable, int]] = (
     weakref.WeakKeyDictionary()
 )
 _lock = threading.Lock()
-
-
-def latest_load(conn: sa.Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.max(loads.c.load_id))).scalar() or 0)
 
 
 def kept_count(engine: sa.Engine, key: Hashable, count: Callable[[], int]) -> int:

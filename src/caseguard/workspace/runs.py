@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from caseguard.store.audit_tables import audit_runs
+from caseguard.store.tables import loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,40 @@ class Run:
 
 
 _COLUMNS = [audit_runs.c[name] for name in Run.__dataclass_fields__ if name in audit_runs.c]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreState:
+    """What a page needs to know of the whole store, read in one statement."""
+
+    run: Run | None  # the latest finished run
+    stamp: tuple[Any, Any]  # the latest load's id and finish time (None, None: no load)
+
+    @property
+    def load(self) -> int:
+        return int(self.stamp[0] or 0)
+
+
+_STAMP = sa.select(
+    sa.func.max(loads.c.load_id).label("stamp_load"),
+    sa.func.max(loads.c.finished_at).label("stamp_at"),
+).subquery()
+_LATEST = (
+    sa.select(sa.func.max(audit_runs.c.run_id))
+    .where(audit_runs.c.finished_at.is_not(None))
+    .scalar_subquery()
+)
+# one row always: the loads' stamp, beside the latest finished run's columns (or nulls)
+_STATE = sa.select(_STAMP.c.stamp_load, _STAMP.c.stamp_at, *_COLUMNS).select_from(
+    _STAMP.outerjoin(audit_runs, audit_runs.c.run_id == _LATEST)
+)
+
+
+def store_state(conn: sa.Connection) -> StoreState:
+    """The latest run and the loads' stamp (a page's first look-up)."""
+    row = dict(conn.execute(_STATE).mappings().one())
+    stamp = (row.pop("stamp_load"), row.pop("stamp_at"))
+    return StoreState(Run(**row) if row["run_id"] is not None else None, stamp)
 
 
 def list_runs(engine: sa.Engine, limit: int = 200) -> list[Run]:
