@@ -9,6 +9,7 @@ applied overrides, by the run's rubric grade rules.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,8 +96,22 @@ def case_grades(
         ).all()
         if decisions is None:
             decisions = on_subjects(conn, "case", [case_id])
-        latest = latest_by_key(decisions)
-        grades = _grades_rule(conn, run_id)
+        return grades_with_overrides(conn, run_id, case_id, row, failing, decisions)
+
+
+def grades_with_overrides(
+    conn: sa.Connection,
+    run_id: int,
+    case_id: str,
+    row: Any,
+    failing: Iterable[Any],
+    decisions: list[Decision],
+) -> CaseGrades:
+    """The case's grades from its ``audit_cases`` row in the run (``grade``, ``critical``,
+    ``major``, ``minor``) and its failing findings there (``rule``, ``severity``,
+    ``evidence``), as read by the caller: overrides whose evidence still matches apply."""
+    latest = latest_by_key(decisions)
+    grades = _grades_rule(conn, run_id)
     counts = {"critical": row.critical, "major": row.major, "minor": row.minor}
     applied, flagged = [], []
     for f in failing:

@@ -18,7 +18,7 @@ from caseguard.report.pseudonyms import Pseudonymiser, age_band, age_on
 from caseguard.store.tables import BUNDLE_TABLES
 from caseguard.workspace.cases import FindingView, finding_views
 from caseguard.workspace.labels import store_pseudonymiser, store_pseudonymisers
-from caseguard.workspace.records import child_data, child_name, context, run_audit_for
+from caseguard.workspace.records import case_rows, child_data, child_name, context, run_audit_for
 from caseguard.workspace.runs import Run, store_state
 from caseguard.workspace.scope import Scope
 
@@ -61,11 +61,10 @@ class ChildIndex:
             self._built = time.monotonic()
 
 
-def child_teams(engine: sa.Engine, child_id: str) -> set[str | None]:
-    """The teams of the child's cases (who may see this child)."""
+def child_cases(engine: sa.Engine, child_id: str) -> list[dict[str, object]]:
+    """The child's cases (their teams say who may see this child; the page shows them)."""
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(T["cases"].c.team).where(T["cases"].c.child_id == child_id))
-        return {r[0] for r in rows}
+        return case_rows(conn, child_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,15 +156,22 @@ def _links(
     return sorted(links, key=lambda x: (x.child != me, x.child, x.adult, x.how))[:MAX_LINKS]
 
 
-def child_detail(engine: sa.Engine, scope: Scope, child_id: str, key: bytes) -> ChildView:
-    """The child's page (only their cases within the scope's teams)."""
+def child_detail(
+    engine: sa.Engine,
+    scope: Scope,
+    child_id: str,
+    key: bytes,
+    cases: list[dict[str, object]] | None = None,
+) -> ChildView:
+    """The child's page (only their cases within the scope's teams; ``cases``: all the
+    child's case rows, when the caller has read them already)."""
     with engine.connect() as conn:
         state = store_state(conn)
         run = state.run
         labeller, pseudo = store_pseudonymisers(
             engine, key, identify=scope.identify, stamp=state.stamp
         )
-        data = child_data(conn, child_id, scope.teams)
+        data = child_data(conn, child_id, scope.teams, cases)
         audit = run_audit_for(conn, run.run_id if run else None, data)
         links = _links(conn, child_id, sorted(data.cases), labeller)
     grades = {row.case_id: row.grade for row in audit.cases}

@@ -68,19 +68,30 @@ def _rows(
     return [dict(r) for r in conn.execute(query, {"ids": list(ids)}).mappings()]
 
 
-def child_data(conn: sa.Connection, child_id: str, teams: frozenset[str] | None) -> CaseData:
-    """The child, the cases of theirs in ``teams`` (None: all), and those cases' records."""
+def case_rows(conn: sa.Connection, child_id: str) -> list[dict[str, object]]:
+    """Every case of the child, as rows."""
+    return _rows(conn, "cases", "child_id", [child_id])
+
+
+def child_data(
+    conn: sa.Connection,
+    child_id: str,
+    teams: frozenset[str] | None,
+    cases: list[dict[str, object]] | None = None,
+) -> CaseData:
+    """The child, the cases of theirs in ``teams`` (None: all), and those cases' records
+    (``cases``: every case row of the child, when the caller has read them already)."""
     data = CaseData("store")
     for row in _rows(conn, "children", "child_id", [child_id]):
         data.add("children", row)
-    case_rows = [
+    shown = [
         r
-        for r in _rows(conn, "cases", "child_id", [child_id])
+        for r in (case_rows(conn, child_id) if cases is None else cases)
         if teams is None or r["team"] in teams
     ]
-    for row in case_rows:
-        data.add("cases", row)
-    ids = [str(r["case_id"]) for r in case_rows]
+    for row in shown:
+        data.add("cases", dict(row))
+    ids = [str(r["case_id"]) for r in shown]
     if ids:
         for table in ("notes", "actions", "case_persons"):
             for row in _rows(conn, table, "case_id", ids):

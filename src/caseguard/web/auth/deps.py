@@ -25,7 +25,7 @@ from caseguard.web.settings import Settings
 from caseguard.workflow.scope import finding_team
 from caseguard.workspace import Scope
 from caseguard.workspace.cases import case_team
-from caseguard.workspace.children import child_teams
+from caseguard.workspace.children import child_cases
 
 COOKIE = "caseguard_session"
 CSRF_FIELD = "csrf_token"
@@ -170,6 +170,7 @@ class ChildAccess:
     caller: Caller
     child_id: str
     pseudonym: str
+    cases: list[dict[str, object]]  # every case row of the child (read for the team check)
 
 
 def case_in_scope(case_id: str, caller: ForCases) -> CaseAccess:
@@ -186,11 +187,12 @@ def _child(pseudonym: str, caller: Caller) -> ChildAccess:
     child_id = caller.settings.children.child_id(pseudonym)
     if child_id is None:
         raise NotFound("child")
-    teams = child_teams(caller.settings.reader, child_id)
+    cases = child_cases(caller.settings.reader, child_id)
+    teams = {None if c["team"] is None else str(c["team"]) for c in cases}
     if caller.scope.teams is not None and not any(caller.scope.sees_team(t) for t in teams):
         caller.log("view_child", "child", pseudonym, outcome="refused")
         raise Forbidden("this child has no case in your teams")
-    return ChildAccess(caller, child_id, pseudonym)
+    return ChildAccess(caller, child_id, pseudonym, cases)
 
 
 def child_in_scope(pseudonym: str, caller: ForCases) -> ChildAccess:

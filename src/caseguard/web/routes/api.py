@@ -55,6 +55,8 @@ def case(access: InCase) -> dict[str, Any]:
 def child(access: InChild) -> dict[str, Any]:
     """One child: their cases (within your teams), missing episodes, findings and links."""
     caller = access.caller
-    view = child_detail(caller.settings.reader, caller.scope, access.child_id, caller.settings.key)
+    view = child_detail(
+        caller.settings.reader, caller.scope, access.child_id, caller.settings.key, access.cases
+    )
     caller.log("view_child", "child", access.pseudonym, reason="api")
     return view.as_dict()

@@ -19,7 +19,9 @@ MIN_REASON = 10
 @router.get("/children/{pseudonym}")
 def child_page(request: Request, access: InChild) -> Response:
     caller = access.caller
-    view = child_detail(caller.settings.reader, caller.scope, access.child_id, caller.settings.key)
+    view = child_detail(
+        caller.settings.reader, caller.scope, access.child_id, caller.settings.key, access.cases
+    )
     caller.log("view_child", "child", access.pseudonym)
     return page(request, "child.html", caller=caller, view=view, min_reason=MIN_REASON)
 
@@ -31,7 +33,11 @@ def reveal(
     caller = access.caller
     if len(reason.strip()) < MIN_REASON or caller.session is None:
         view = child_detail(
-            caller.settings.reader, caller.scope, access.child_id, caller.settings.key
+            caller.settings.reader,
+            caller.scope,
+            access.child_id,
+            caller.settings.key,
+            access.cases,
         )
         return page(
             request,
