@@ -33,6 +33,8 @@ def words(text: str | None) -> str:
 
 
 TEMPLATES.env.filters.update(london=london, pct=pct, words=words)
+# The templates ship with the package: no look at their files' times on every page.
+TEMPLATES.env.auto_reload = False
 
 
 def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:

@@ -231,26 +231,41 @@ def _options(summary: dict[str, Any], scope: Scope) -> dict[str, list[str]]:
     }
 
 
-def case_team(engine: sa.Engine, case_id: str) -> tuple[bool, str | None, str | None]:
-    """Whether the case is known to the store or its latest run, its team and child."""
+@dataclass(frozen=True, slots=True)
+class CaseFound:
+    """A case looked up for a page: known to the store or its latest run, its team and
+    child, and every case row of that child (the page shows them)."""
+
+    known: bool
+    team: str | None = None
+    child_id: str | None = None
+    child_cases: list[dict[str, object]] | None = None  # None: the case is not in the store
+
+
+# every case of the case's child, this one among them (the child id is required)
+_SIBLINGS = sa.select(CASES).where(
+    CASES.c.child_id
+    == sa.select(CASES.c.child_id).where(CASES.c.case_id == sa.bindparam("case")).scalar_subquery()
+)
+
+
+def find_case(engine: sa.Engine, case_id: str) -> CaseFound:
+    """The case, with its child's cases, in one statement (its latest run: another)."""
     with engine.connect() as conn:
-        row = conn.execute(_TEAM_CHILD, {"case": case_id}).first()
-        if row is not None:
-            return True, row[0], row[1]
+        rows = [dict(r) for r in conn.execute(_SIBLINGS, {"case": case_id}).mappings()]
+        this = next((r for r in rows if r["case_id"] == case_id), None)
+        if this is not None:
+            team = None if this["team"] is None else str(this["team"])
+            return CaseFound(True, team, str(this["child_id"]), rows)
         run = latest_run(engine)
         if run is None:
-            return False, None, None
+            return CaseFound(False)
         known = conn.execute(
             sa.select(audit_cases.c.case_id).where(
                 audit_cases.c.run_id == run.run_id, audit_cases.c.case_id == case_id
             )
         ).first()
-    return known is not None, None, None
-
-
-_TEAM_CHILD = sa.select(CASES.c.team, CASES.c.child_id).where(
-    CASES.c.case_id == sa.bindparam("case")
-)
+    return CaseFound(known is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,17 +341,16 @@ def finding_views(findings: list[Finding], clean: Any) -> list[FindingView]:
 
 
 def case_detail(
-    engine: sa.Engine, scope: Scope, case_id: str, key: bytes, child_id: str | None = None
+    engine: sa.Engine, scope: Scope, case_id: str, key: bytes, found: CaseFound | None = None
 ) -> CaseView:
     """The case's facts, failing findings with fixes, and chronology (names as scoped;
-    ``child_id``: the case's child, when the caller has looked it up already)."""
+    ``found``: the case as the caller has looked it up already)."""
+    found = found or find_case(engine, case_id)
+    child_id = found.child_id
     with engine.connect() as conn:
         state = store_state(conn)
         run = state.run
-        if child_id is None:
-            row = conn.execute(_TEAM_CHILD, {"case": case_id}).first()
-            child_id = str(row[1]) if row else None
-        data = child_data(conn, child_id, scope.teams) if child_id else None
+        data = child_data(conn, child_id, scope.teams, found.child_cases) if child_id else None
         if data is not None:
             data.cases = {k: v for k, v in data.cases.items() if k == case_id} | data.cases
         audit = run_audit_for(conn, run.run_id if run else None, data) if data else None

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from caseguard.report.chronology import Event, child_timeline
-from caseguard.report.data import Case, Episode
+from caseguard.report.data import Case, CaseData, Episode
 from caseguard.report.network import Link, draw, groups
 from caseguard.report.pseudonyms import Pseudonymiser, age_band, age_on
 from caseguard.store.tables import BUNDLE_TABLES
@@ -117,42 +117,55 @@ class ChildView:
         }
 
 
-def _links(
-    conn: sa.Connection, child_id: str, case_ids: list[str], pseudo: Pseudonymiser
-) -> list[Link]:
-    """Adults on this child's cases or found with them, and other children those adults
-    are linked to (one step out, at most ``MAX_LINKS``)."""
-    cp, cases, ep = T["case_persons"].c, T["cases"].c, T["missing_episodes"].c
+_CP, _CASES, _EP = T["case_persons"].c, T["cases"].c, T["missing_episodes"].c
+
+
+# One step out: the other children each of these adults is linked to, on a case or
+# found with them (one statement; each branch at most MAX_LINKS rows).
+def _each(query: sa.Select[Any]) -> sa.Select[Any]:
+    """A limited branch of a UNION ALL, as a subquery (SQLite allows no LIMIT there)."""
+    part = query.limit(MAX_LINKS).subquery()
+    return sa.select(*part.c)
+
+
+_OTHERS = sa.union_all(
+    _each(
+        sa.select(_CASES.child_id, _CP.person_id, sa.literal("case").label("how"))
+        .select_from(T["case_persons"].join(T["cases"], _CASES.case_id == _CP.case_id))
+        .where(
+            _CP.person_id.in_(sa.bindparam("adults", expanding=True)),
+            _CASES.child_id != sa.bindparam("child"),
+        )
+    ),
+    _each(
+        sa.select(
+            _EP.child_id, _EP.found_with_person_id, sa.literal("found with").label("how")
+        ).where(
+            _EP.found_with_person_id.in_(sa.bindparam("adults", expanding=True)),
+            _EP.child_id != sa.bindparam("child"),
+        )
+    ),
+)
+
+
+def _links(conn: sa.Connection, child_id: str, data: CaseData, pseudo: Pseudonymiser) -> list[Link]:
+    """Adults on this child's cases (those ``data`` holds) or found with them, and other
+    children those adults are linked to (one step out, at most ``MAX_LINKS``)."""
     me = pseudo.child(child_id)
     links: set[Link] = set()
     adults: set[str] = set()
-    if case_ids:
-        for (person,) in conn.execute(sa.select(cp.person_id).where(cp.case_id.in_(case_ids))):
-            adults.add(person)
-            links.add(Link(me, pseudo.adult(person), "case"))
-    found = sa.select(ep.found_with_person_id).where(
-        ep.child_id == child_id, ep.found_with_person_id.is_not(None)
-    )
-    for (person,) in conn.execute(found):
-        adults.add(person)
-        links.add(Link(me, pseudo.adult(person), "found with"))
+    for person in data.case_persons:
+        if person.case_id in data.cases:
+            adults.add(person.person_id)
+            links.add(Link(me, pseudo.adult(person.person_id), "case"))
+    for episode in data.episodes.get(child_id, []):
+        if episode.found_with_person_id:
+            adults.add(episode.found_with_person_id)
+            links.add(Link(me, pseudo.adult(episode.found_with_person_id), "found with"))
     if adults:
         wanted = sorted(adults)[:MAX_LINKS]
-        others = (
-            sa.select(cases.child_id, cp.person_id)
-            .select_from(T["case_persons"].join(T["cases"], cases.case_id == cp.case_id))
-            .where(cp.person_id.in_(wanted), cases.child_id != child_id)
-            .limit(MAX_LINKS)
-        )
-        for other, person in conn.execute(others):
-            links.add(Link(pseudo.child(other), pseudo.adult(person), "case"))
-        seen = (
-            sa.select(ep.child_id, ep.found_with_person_id)
-            .where(ep.found_with_person_id.in_(wanted), ep.child_id != child_id)
-            .limit(MAX_LINKS)
-        )
-        for other, person in conn.execute(seen):
-            links.add(Link(pseudo.child(other), pseudo.adult(person), "found with"))
+        for other, person, how in conn.execute(_OTHERS, {"adults": wanted, "child": child_id}):
+            links.add(Link(pseudo.child(other), pseudo.adult(person), how))
     return sorted(links, key=lambda x: (x.child != me, x.child, x.adult, x.how))[:MAX_LINKS]
 
 
@@ -173,7 +186,7 @@ def child_detail(
         )
         data = child_data(conn, child_id, scope.teams, cases)
         audit = run_audit_for(conn, run.run_id if run else None, data)
-        links = _links(conn, child_id, sorted(data.cases), labeller)
+        links = _links(conn, child_id, data, labeller)
     grades = {row.case_id: row.grade for row in audit.cases}
     ctx = context(data, audit, pseudo, run.as_of if run else None)
     child = data.children.get(child_id)

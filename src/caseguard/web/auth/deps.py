@@ -24,7 +24,7 @@ from caseguard.web.auth.roles import Capability, User, scope_for
 from caseguard.web.settings import Settings
 from caseguard.workflow.scope import finding_team
 from caseguard.workspace import Scope
-from caseguard.workspace.cases import case_team
+from caseguard.workspace.cases import CaseFound, find_case
 from caseguard.workspace.children import child_cases
 
 COOKIE = "caseguard_session"
@@ -162,7 +162,7 @@ ForAdmin = Annotated[Caller, Depends(require(Capability.ADMIN))]
 class CaseAccess:
     caller: Caller
     case_id: str
-    child_id: str | None = None  # None: the case is only in an audit run, not the store
+    found: CaseFound  # its team, child and that child's cases (None: only in an audit run)
 
 
 @dataclass(frozen=True)
@@ -174,13 +174,13 @@ class ChildAccess:
 
 
 def case_in_scope(case_id: str, caller: ForCases) -> CaseAccess:
-    known, team, child_id = case_team(caller.settings.reader, case_id)
-    if not known:
+    found = find_case(caller.settings.reader, case_id)
+    if not found.known:
         raise NotFound("case")
-    if not caller.scope.sees_team(team):
+    if not caller.scope.sees_team(found.team):
         caller.log("view_case", "case", case_id, outcome="refused")
         raise Forbidden("this case belongs to a team outside yours")
-    return CaseAccess(caller, case_id, child_id)
+    return CaseAccess(caller, case_id, found)
 
 
 def _child(pseudonym: str, caller: Caller) -> ChildAccess:

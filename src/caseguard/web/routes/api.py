@@ -45,7 +45,7 @@ def case(access: InCase) -> dict[str, Any]:
     """One case with its failing findings from the latest run."""
     caller = access.caller
     view = case_detail(
-        caller.settings.reader, caller.scope, access.case_id, caller.settings.key, access.child_id
+        caller.settings.reader, caller.scope, access.case_id, caller.settings.key, access.found
     )
     caller.log("view_case", "case", access.case_id, reason="api")
     return view.as_dict()

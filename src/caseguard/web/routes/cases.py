@@ -50,7 +50,7 @@ def cases_page(
 def case_page(request: Request, access: InCase) -> Response:
     caller = access.caller
     view = case_detail(
-        caller.settings.reader, caller.scope, access.case_id, caller.settings.key, access.child_id
+        caller.settings.reader, caller.scope, access.case_id, caller.settings.key, access.found
     )
     caller.log("view_case", "case", access.case_id)
     work = case_workflow(caller.settings.reader, access.case_id, view.run)
