@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from caseguard.bundle.values import got, shape
+from caseguard.bundle.values import got, heading, shape
 from tests.bundle.minimal import MINIMAL, write
 from tests.security.hostile import run_cli
 
@@ -130,3 +130,59 @@ def test_planted_name_is_in_no_error_text(
 def test_a_reason_gives_the_cells_shape_not_its_text(value: object, expected: str) -> None:
     assert got(value) == expected
     assert not _leaks(shape(value))
+
+
+@pytest.mark.parametrize("layout", ["csv", "jsonl"])
+def test_a_name_as_an_unknown_heading_is_in_no_output(tmp_path: Path, layout: str) -> None:
+    """A name typed into the header row (or as a JSON key) is kept with the row as data,
+    but reports show only the heading's position and shape."""
+    text = MINIMAL["staff"]
+    header, rest = text.split("\n", 1)
+    rows = [r for r in rest.split("\n") if r]
+    planted = "\n".join([f"{header},{NAME},priority", *(f"{r},x,high" for r in rows)]) + "\n"
+    folder = write(tmp_path / "bundle", {"staff": planted})
+    bundle = _as_jsonl(folder) if layout == "jsonl" else folder
+    shown = run_cli("validate", bundle)
+    as_json = run_cli("validate", bundle, "--format", "json")
+    db = tmp_path / "store.db"
+    loaded = run_cli("load", bundle, "--db", db)
+    audited = run_cli("audit", bundle, "--out", tmp_path / "audit", "--workers", "1")
+    assert (shown.code, as_json.code, loaded.code, audited.code) == (0, 0, 0, 0)
+    if layout == "csv":  # JSON Lines has no header: its extra keys are kept, not listed
+        position = header.count(",") + 2
+        assert json.loads(as_json.out)["unknown_columns"] == {
+            "staff": [f"column {position} (heading shaped Aaa Aaaaaaaa)", "priority"]
+        }
+        assert "priority" in shown.out and f"column {position}" in shown.out
+    with sqlite3.connect(db) as conn:
+        extra = [r[0] for r in conn.execute("select extra from staff")]
+        summaries = [r[0] for r in conn.execute("select summary from loads")]
+    assert all(e and _leaks(e) for e in extra)  # kept with each row, as the spec says
+    texts = {
+        "validate": shown.out + shown.err,
+        "validate --format json": as_json.out + as_json.err,
+        "load": loaded.out + loaded.err,
+        "loads.summary": "\n".join(summaries),
+        "audit": audited.out + audited.err,
+        **_files(tmp_path / "audit"),
+    }
+    assert {k: found for k, v in texts.items() if (found := _leaks(v))} == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "position", "expected"),
+    [
+        ("priority", 3, "priority"),
+        ("officer_rank", 4, "officer_rank"),
+        ("risk2", 5, "risk2"),
+        (NAME, 7, "column 7 (heading shaped Aaa Aaaaaaaa)"),
+        ("Priority", 2, "column 2 (heading shaped Aaaaaaaa)"),
+        ("jane smith", 9, "column 9 (heading shaped aaaa aaaaa)"),
+        ("   ", 1, "column 1 (heading shaped (spaces))"),
+        ("a" * 65, 6, f"column 6 (heading shaped {'a' * 24}…)"),
+    ],
+)
+def test_an_unknown_heading_is_shown_only_when_plain(
+    name: str, position: int, expected: str
+) -> None:
+    assert heading(name, position) == expected

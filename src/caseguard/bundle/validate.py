@@ -17,7 +17,7 @@ from caseguard.bundle.checks import ROW_CHECKS
 from caseguard.bundle.idindex import IdIndex
 from caseguard.bundle.layouts import Bundle, JsonlTable, RawRow, TableSource
 from caseguard.bundle.schema import ID_MAX_CHARS, TABLE_BY_NAME, TABLES, Column, Table
-from caseguard.bundle.values import ValueProblem, excerpt, got, is_empty, reader_for
+from caseguard.bundle.values import ValueProblem, excerpt, got, heading, is_empty, reader_for
 from caseguard.errors import BundleError
 
 
@@ -175,7 +175,7 @@ class Validator:
                 hint="every row needs it: add the column",
             )
         known = set(spec.names)
-        unknown = [h for h in header if h.lower() not in known]
+        unknown = [heading(h, n) for n, h in enumerate(header, 1) if h.lower() not in known]
         if unknown:
             report.unknown_columns[spec.name] = unknown
 

@@ -10,6 +10,7 @@ give the cell's *shape* instead (``shape``: ``21/07/2009`` is ``99/99/9999``,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -59,6 +60,19 @@ def shape(value: object) -> str:
     text = str(value)
     masked = "".join(_shape_char(c) for c in text[:SHAPE_CHARS])
     return masked + ("…" if len(text) > SHAPE_CHARS else "")
+
+
+_PLAIN_HEADING = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def heading(name: str, position: int) -> str:
+    """An unknown column's heading as reports show it. A plain lower-case identifier
+    (``priority``, ``officer_rank``), as systems name columns, is shown as it is; any
+    other heading could be a person's name typed into the header row, so only its
+    position and shape are shown: ``column 7 (heading shaped Aaaa Aaaaa)``."""
+    if _PLAIN_HEADING.fullmatch(name):
+        return name
+    return f"column {position} (heading shaped {shape(name.strip()) or '(spaces)'})"
 
 
 def got(value: object) -> str:
