@@ -23,7 +23,7 @@ import pytest
 
 from caseguard.bundle.values import got, heading, shape
 from tests.bundle.minimal import MINIMAL, write
-from tests.security.hostile import run_cli
+from tests.security.hostile import Outcome, run_cli
 
 NAME = "Zoë Ashcombe"
 PARTS = ("zoe", "ashcombe")
@@ -80,6 +80,16 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
+def _every_command(bundle: Path, tmp: Path) -> tuple[Outcome, Outcome, Outcome, Outcome]:
+    """validate (text and JSON), load into ``tmp/store.db``, audit into ``tmp/audit``."""
+    return (
+        run_cli("validate", bundle),
+        run_cli("validate", bundle, "--format", "json"),
+        run_cli("load", bundle, "--db", tmp / "store.db"),
+        run_cli("audit", bundle, "--out", tmp / "audit", "--workers", "1"),
+    )
+
+
 @pytest.mark.parametrize("layout", ["csv", "jsonl"])
 @pytest.mark.parametrize(
     ("table", "old", "new", "where", "column"),
@@ -89,11 +99,8 @@ def test_planted_name_is_in_no_error_text(
     tmp_path: Path, layout: str, table: str, old: str, new: str, where: str, column: str
 ) -> None:
     bundle = _bundle(tmp_path, layout, table, old, new)
-    shown = run_cli("validate", bundle)
-    as_json = run_cli("validate", bundle, "--format", "json")
+    shown, as_json, loaded, audited = _every_command(bundle, tmp_path)
     db = tmp_path / "store.db"
-    loaded = run_cli("load", bundle, "--db", db)
-    audited = run_cli("audit", bundle, "--out", tmp_path / "audit", "--workers", "1")
     assert (shown.code, as_json.code, loaded.code, audited.code) == (1, 1, 1, 0)
     errors = json.loads(as_json.out)["errors"]
     assert {(e["table"], e["column"]) for e in errors} >= {(where, column)}  # not vacuous
@@ -142,11 +149,8 @@ def test_a_name_as_an_unknown_heading_is_in_no_output(tmp_path: Path, layout: st
     planted = "\n".join([f"{header},{NAME},priority", *(f"{r},x,high" for r in rows)]) + "\n"
     folder = write(tmp_path / "bundle", {"staff": planted})
     bundle = _as_jsonl(folder) if layout == "jsonl" else folder
-    shown = run_cli("validate", bundle)
-    as_json = run_cli("validate", bundle, "--format", "json")
+    shown, as_json, loaded, audited = _every_command(bundle, tmp_path)
     db = tmp_path / "store.db"
-    loaded = run_cli("load", bundle, "--db", db)
-    audited = run_cli("audit", bundle, "--out", tmp_path / "audit", "--workers", "1")
     assert (shown.code, as_json.code, loaded.code, audited.code) == (0, 0, 0, 0)
     if layout == "csv":  # JSON Lines has no header: its extra keys are kept, not listed
         position = header.count(",") + 2
