@@ -173,6 +173,40 @@ def test_a_name_as_an_unknown_heading_is_in_no_output(tmp_path: Path, layout: st
     assert {k: found for k, v in texts.items() if (found := _leaks(v))} == {}
 
 
+@pytest.mark.parametrize("layout", ["csv", "jsonl"])
+def test_a_name_as_an_unknown_table_is_in_no_output(tmp_path: Path, layout: str) -> None:
+    """A file named after a person (an unknown table) is kept, rows and name, in the
+    store; reports show it by number and shape, beside a plain unknown table by name."""
+    folder = write(
+        tmp_path / "bundle",
+        {f"{NAME} notes": "item,value\n1,a\n2,b\n", "referrals": "referral_id\nR1\n"},
+    )
+    bundle = _as_jsonl(folder) if layout == "jsonl" else folder
+    shown, as_json, loaded, audited = _every_command(bundle, tmp_path)
+    assert (shown.code, as_json.code, loaded.code, audited.code) == (0, 0, 0, 0)
+    report = json.loads(as_json.out)
+    label = "table 1 (name shaped aaa aaaaaaaa aaaaa)"  # table names are lower-cased
+    assert report["unknown_tables"] == ["referrals", label]
+    assert report["tables"][label] == {"read": 2, "accepted": 2, "rejected": 0}
+    start = "table 1 (name"  # the console's table may wrap the rest of the label
+    assert start in shown.out and "(unknown table, kept)" in shown.out
+    assert start in loaded.out
+    with sqlite3.connect(tmp_path / "store.db") as conn:
+        kept = {r[0] for r in conn.execute("select table_name from extra_rows")}
+    assert kept == {f"{NAME} notes".lower(), "referrals"}  # the store keeps the name, as data
+    again = run_cli("load", bundle, "--db", tmp_path / "store.db")  # the same files again
+    assert again.code == 0 and start in again.out
+    texts = {
+        "validate": shown.out + shown.err,
+        "validate --format json": as_json.out + as_json.err,
+        "load": loaded.out + loaded.err,
+        "load again": again.out + again.err,
+        "audit": audited.out + audited.err,
+        **_files(tmp_path / "audit"),
+    }
+    assert {k: found for k, v in texts.items() if (found := _leaks(v))} == {}
+
+
 @pytest.mark.parametrize(
     ("name", "position", "expected"),
     [

@@ -17,7 +17,16 @@ from caseguard.bundle.checks import ROW_CHECKS
 from caseguard.bundle.idindex import IdIndex
 from caseguard.bundle.layouts import Bundle, JsonlTable, RawRow, TableSource
 from caseguard.bundle.schema import ID_MAX_CHARS, TABLE_BY_NAME, TABLES, Column, Table
-from caseguard.bundle.values import ValueProblem, excerpt, got, heading, is_empty, reader_for
+from caseguard.bundle.values import (
+    ValueProblem,
+    excerpt,
+    got,
+    heading,
+    is_empty,
+    is_plain,
+    reader_for,
+    shape,
+)
 from caseguard.errors import BundleError
 
 
@@ -87,14 +96,27 @@ class ValidationReport:
             tally.rejected += 1
             self.errors.extend(outcome.problems)
 
+    def shown_name(self, name: str) -> str:
+        """A table's name as reports show it: known tables, and unknown ones named as
+        plain lower-case identifiers, as they are; any other unknown table (its file or
+        sheet name could be a person's name) by number and shape: ``table 2 (name
+        shaped Aaa Aaaaaaaa)``."""
+        count = self.tables.get(name)
+        if count is None or count.known or is_plain(name):
+            return name
+        others = sorted(n for n, t in self.tables.items() if not t.known and not is_plain(n))
+        return f"table {others.index(name) + 1} (name shaped {shape(name.strip()) or '(spaces)'})"
+
     def as_dict(self) -> dict[str, Any]:
         """The shape other tools read: ``{"tables": {...}, "errors": [...]}`` (plus extras)."""
         return {
-            "tables": {name: t.as_dict() for name, t in self.tables.items()},
+            "tables": {self.shown_name(name): t.as_dict() for name, t in self.tables.items()},
             "errors": [e.as_dict() for e in self.errors],
             "bundle": self.bundle,
             "layout": self.layout,
-            "unknown_tables": sorted(n for n, t in self.tables.items() if not t.known),
+            "unknown_tables": sorted(
+                self.shown_name(n) for n, t in self.tables.items() if not t.known
+            ),
             "unknown_columns": self.unknown_columns,
         }
 

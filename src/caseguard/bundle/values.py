@@ -65,12 +65,18 @@ def shape(value: object) -> str:
 _PLAIN_HEADING = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
+def is_plain(name: str) -> bool:
+    """A plain lower-case identifier (``priority``, ``officer_rank``), as systems name
+    columns and tables: safe to show, where any other name could be a person's."""
+    return _PLAIN_HEADING.fullmatch(name) is not None
+
+
 def heading(name: str, position: int) -> str:
     """An unknown column's heading as reports show it. A plain lower-case identifier
-    (``priority``, ``officer_rank``), as systems name columns, is shown as it is; any
-    other heading could be a person's name typed into the header row, so only its
-    position and shape are shown: ``column 7 (heading shaped Aaaa Aaaaa)``."""
-    if _PLAIN_HEADING.fullmatch(name):
+    is shown as it is; any other heading could be a person's name typed into the header
+    row, so only its position and shape are shown: ``column 7 (heading shaped Aaaa
+    Aaaaa)``."""
+    if is_plain(name):
         return name
     return f"column {position} (heading shaped {shape(name.strip()) or '(spaces)'})"
 

@@ -71,7 +71,8 @@ def validate(bundle: Path, fmt: str) -> None:
 def _print_report(report: ValidationReport) -> None:
     table = Table("table", "read", "accepted", "rejected", title=f"Bundle {report.bundle}")
     for name, t in report.tables.items():
-        label = name if t.known else f"{name} (unknown table, kept)"
+        shown = report.shown_name(name)
+        label = shown if t.known else f"{shown} (unknown table, kept)"
         table.add_row(label, f"{t.read:,}", f"{t.accepted:,}", f"{t.rejected:,}")
     out.print(table)
     for name, columns in report.unknown_columns.items():

@@ -49,10 +49,13 @@ class LoadResult:
     report: ValidationReport
     changes: dict[str, Changes] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, shown: bool = True) -> dict[str, Any]:
+        """Counts per table, by the names reports show (``shown=False``: the tables' own
+        names, as the store keeps them with their rows)."""
         tables = {}
         for name, count in self.report.tables.items():
-            tables[name] = {**count.as_dict(), **self.changes.get(name, Changes()).as_dict()}
+            key = self.report.shown_name(name) if shown else name
+            tables[key] = {**count.as_dict(), **self.changes.get(name, Changes()).as_dict()}
         return {"load_id": self.load_id, "bundle": self.report.bundle, "tables": tables}
 
 
@@ -84,7 +87,7 @@ def load_bundle(engine: sa.Engine, bundle: Bundle, progress: Progress | None = N
             changes = load_rows(conn, bundle, load_id, report, progress)
         result = LoadResult(load_id, report, changes)
         summary = {
-            **result.as_dict(),
+            **result.as_dict(shown=False),  # restored by a reload of the same files
             "sources": digests,
             "unknown_columns": report.unknown_columns,
         }
