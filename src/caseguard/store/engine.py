@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -124,13 +126,31 @@ def _sqlite_file(database: str, query: Any) -> str:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")  # many web requests write (sessions, access log)
+    _to_wal(cur)
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
     cur.execute("PRAGMA mmap_size=1073741824")  # reads straight from the OS page cache
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
+
+
+WAL_TRIES = 100
+
+
+def _to_wal(cur: Any) -> None:
+    """Switch the file to WAL (a no-op once it is). Two processes switching a new file at
+    the same moment deadlock, and SQLite then answers one of them "database is locked" at
+    once, without waiting (its busy timeout is for locks, not deadlocks): that one tries
+    again, by when the other has switched it."""
+    for attempt in range(WAL_TRIES):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(0.02 * (1 + attempt % 5))
 
 
 def refresh_statistics(engine: sa.Engine, tables: list[str]) -> None:
