@@ -62,13 +62,13 @@ def shape(value: object) -> str:
     return masked + ("…" if len(text) > SHAPE_CHARS else "")
 
 
-_PLAIN_HEADING = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_PLAIN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def is_plain(name: str) -> bool:
     """A plain lower-case identifier (``priority``, ``officer_rank``), as systems name
     columns and tables: safe to show, where any other name could be a person's."""
-    return _PLAIN_HEADING.fullmatch(name) is not None
+    return _PLAIN.fullmatch(name) is not None
 
 
 def heading(name: str, position: int) -> str:

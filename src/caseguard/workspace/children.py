@@ -120,14 +120,14 @@ class ChildView:
 _CP, _CASES, _EP = T["case_persons"].c, T["cases"].c, T["missing_episodes"].c
 
 
-# One step out: the other children each of these adults is linked to, on a case or
-# found with them (one statement; each branch at most MAX_LINKS rows).
 def _each(query: sa.Select[Any]) -> sa.Select[Any]:
     """A limited branch of a UNION ALL, as a subquery (SQLite allows no LIMIT there)."""
     part = query.limit(MAX_LINKS).subquery()
     return sa.select(*part.c)
 
 
+# One step out: the other children each of these adults is linked to, on a case or
+# found with them (one statement; each branch at most MAX_LINKS rows).
 _OTHERS = sa.union_all(
     _each(
         sa.select(_CASES.child_id, _CP.person_id, sa.literal("case").label("how"))

@@ -16,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from caseguard.report.pseudonyms import Longer, Pseudonymiser, unique_lengths
-from caseguard.store.tables import BUNDLE_TABLES, loads
+from caseguard.store.tables import BUNDLE_TABLES
+from caseguard.workspace.runs import load_stamp
 
 T = BUNDLE_TABLES
 _tables: dict[
@@ -51,13 +52,10 @@ def store_pseudonymisers(
     return Pseudonymiser(key, longer=longer), Pseudonymiser(key, identify=identify, longer=longer)
 
 
-_STAMP = sa.select(sa.func.max(loads.c.load_id), sa.func.max(loads.c.finished_at))
-
-
 def _longer_for(engine: sa.Engine, key: bytes, stamp: tuple[Any, Any] | None = None) -> Longer:
     if stamp is None:
         with engine.connect() as conn:
-            stamp = tuple(conn.execute(_STAMP).one())
+            stamp = load_stamp(conn)
     with _lock:
         known = _tables.get((id(engine), key))
         if known is not None and known[0] == stamp:

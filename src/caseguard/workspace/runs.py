@@ -66,10 +66,12 @@ class StoreState:
         return int(self.stamp[0] or 0)
 
 
-_STAMP = sa.select(
+# the latest load's id and finish time: a new load changes it (pseudonym tables, counts)
+LOAD_STAMP = sa.select(
     sa.func.max(loads.c.load_id).label("stamp_load"),
     sa.func.max(loads.c.finished_at).label("stamp_at"),
-).subquery()
+)
+_STAMP = LOAD_STAMP.subquery()
 _LATEST = (
     sa.select(sa.func.max(audit_runs.c.run_id))
     .where(audit_runs.c.finished_at.is_not(None))
@@ -79,6 +81,12 @@ _LATEST = (
 _STATE = sa.select(_STAMP.c.stamp_load, _STAMP.c.stamp_at, *_COLUMNS).select_from(
     _STAMP.outerjoin(audit_runs, audit_runs.c.run_id == _LATEST)
 )
+
+
+def load_stamp(conn: sa.Connection) -> tuple[Any, Any]:
+    """The loads' stamp alone."""
+    found = conn.execute(LOAD_STAMP).one()
+    return (found[0], found[1])
 
 
 def store_state(conn: sa.Connection) -> StoreState:

@@ -73,21 +73,6 @@ def add_user(
     return User(user_id, name, role, frozenset(chosen))
 
 
-def _teams(conn: sa.Connection, user_id: int) -> frozenset[str]:
-    rows = conn.execute(sa.select(user_teams.c.team).where(user_teams.c.user_id == user_id))
-    return frozenset(r[0] for r in rows)
-
-
-def _user(conn: sa.Connection, row: sa.RowMapping) -> User:
-    return User(
-        int(row["user_id"]),
-        str(row["name"]),
-        Role(row["role"]),
-        _teams(conn, int(row["user_id"])),
-        bool(row["disabled"]),
-    )
-
-
 _WITH_TEAMS = users.outerjoin(user_teams, user_teams.c.user_id == users.c.user_id)
 _USER = (users.c.user_id, users.c.name, users.c.role, users.c.disabled, user_teams.c.team)
 
@@ -126,9 +111,13 @@ def get_user(engine: sa.Engine, *, name: str | None = None, user_id: int | None 
 
 
 def list_users(engine: sa.Engine) -> list[User]:
+    """Every user with their teams, by name (one query)."""
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(users).order_by(users.c.name)).mappings().all()
-        return [_user(conn, r) for r in rows]
+        rows = conn.execute(with_teams().order_by(users.c.name)).mappings().all()
+    by_user: dict[int, list[sa.RowMapping]] = {}
+    for row in rows:
+        by_user.setdefault(int(row["user_id"]), []).append(row)
+    return [from_rows(found) for found in by_user.values()]
 
 
 def set_disabled(engine: sa.Engine, name: str, disabled: bool = True) -> User:
