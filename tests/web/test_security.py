@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import closing
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -196,3 +197,25 @@ def test_errors_are_pages_not_tracebacks(site: Site, path: str) -> None:
         answer = client.get(path)
     assert answer.status_code == 404
     assert "Traceback" not in answer.text and "<html" in answer.text
+
+
+CONTROL = ["\x00", "a\x00b", "\x1b[31m", "\x7f"]
+
+
+def test_control_characters_in_ids_and_filters_are_a_422_naming_the_field(site: Site) -> None:
+    """PostgreSQL cannot hold a NUL in text: such a value must be refused by the app (422,
+    the field named), never reach the database as a 500."""
+    with closing(site.client("qa")) as client:
+        for bad in CONTROL:
+            for name in ("team", "area", "q"):
+                answer = client.get("/api/cases", params={name: bad})
+                assert answer.status_code == 422, (name, bad, answer.status_code)
+                assert [f["field"] for f in answer.json()["fields"]] == [name]
+                assert client.get("/cases", params={name: bad}).status_code == 422
+            sent = quote(bad, safe="")
+            for prefix, field in (("/api/cases/", "case_id"), ("/api/children/", "pseudonym")):
+                answer = client.get(prefix + sent)
+                assert answer.status_code == 422, (prefix, bad, answer.status_code)
+                assert [f["field"] for f in answer.json()["fields"]] == [field]
+            page = client.get("/cases/" + sent)
+            assert page.status_code == 422 and "case_id" in page.text

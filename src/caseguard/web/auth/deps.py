@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
+from caseguard.bundle.schema import ID_MAX_CHARS
 from caseguard.web.auth import access, sessions, users
 from caseguard.web.auth.roles import Capability, User, scope_for
 from caseguard.web.settings import Settings
@@ -26,6 +27,12 @@ from caseguard.workflow.scope import finding_team
 from caseguard.workspace import Scope
 from caseguard.workspace.cases import CaseFound, find_case
 from caseguard.workspace.children import child_cases
+
+# No control characters (PostgreSQL cannot store a NUL, and no id or filter holds one):
+# such a value is a 422 naming the field, before any look-up.
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
+CaseId = Annotated[str, Path(max_length=ID_MAX_CHARS, pattern=PLAIN_TEXT)]
+Pseudonym = Annotated[str, Path(max_length=ID_MAX_CHARS, pattern=PLAIN_TEXT)]
 
 COOKIE = "caseguard_session"
 CSRF_FIELD = "csrf_token"
@@ -173,7 +180,7 @@ class ChildAccess:
     cases: list[dict[str, object]]  # every case row of the child (read for the team check)
 
 
-def case_in_scope(case_id: str, caller: ForCases) -> CaseAccess:
+def case_in_scope(case_id: CaseId, caller: ForCases) -> CaseAccess:
     found = find_case(caller.settings.reader, case_id)
     if not found.known:
         raise NotFound("case")
@@ -195,11 +202,11 @@ def _child(pseudonym: str, caller: Caller) -> ChildAccess:
     return ChildAccess(caller, child_id, pseudonym, cases)
 
 
-def child_in_scope(pseudonym: str, caller: ForCases) -> ChildAccess:
+def child_in_scope(pseudonym: Pseudonym, caller: ForCases) -> ChildAccess:
     return _child(pseudonym, caller)
 
 
-def child_to_reveal(pseudonym: str, caller: ForReveal) -> ChildAccess:
+def child_to_reveal(pseudonym: Pseudonym, caller: ForReveal) -> ChildAccess:
     return _child(pseudonym, caller)
 
 

@@ -6,13 +6,15 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
+from caseguard.bundle.schema import ID_MAX_CHARS
+from caseguard.web.auth.deps import PLAIN_TEXT
 from caseguard.workspace.cases import CaseFilter
 
 Grade = Literal["good", "requires_improvement", "inadequate"]
 Category = Literal["cse", "cce", "csa", "missing", "other"]
 Status = Literal["open", "closed"]
 Sort = Literal["case_id", "reported_at", "grade", "reference"]
-Text = Annotated[str | None, Query(max_length=200)]
+Text = Annotated[str | None, Query(max_length=ID_MAX_CHARS, pattern=PLAIN_TEXT)]
 
 
 def _blank(value: str | None) -> str | None:
